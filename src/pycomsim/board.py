@@ -1,0 +1,359 @@
+"""A simulated Pycom board: its pins and pads, its CPU clock, its tasks, its modules, its boot sequence."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from greenlet import GreenletExit, getcurrent, greenlet
+
+from .core.boards import DEFAULT_BOARD, board_spec
+from .pin import PULL_DOWN, PinBase, make_pin_class, named_pins_class
+from .sim.irq import InterruptTask
+from .sim.net import CONTENTION, EXT_LO, OFF, STRONG_HI, STRONG_LO, Driver, Net
+from .sim.recorder import record_level
+from .tracebacks import format_user_exception
+
+if TYPE_CHECKING:
+    from .sim.world import World
+
+# machine.reset_cause() values (modmachine.c)
+PWRON_RESET, HARD_RESET, WDT_RESET, DEEPSLEEP_RESET, SOFT_RESET, BROWN_OUT_RESET = range(6)
+PWRON_WAKE, PIN_WAKE, RTC_WAKE, ULP_WAKE = range(4)
+
+
+class Reboot(BaseException):
+    """Unwinds the running task when the script resets or deep-sleeps the board."""
+
+    def __init__(self, cause: int, sleep_ns: int | None = 0) -> None:
+        super().__init__(cause, sleep_ns)
+        self.cause = cause
+        self.sleep_ns = sleep_ns  # None: deep sleep until a wake pin
+
+
+class Board:
+    """One simulated board. `Board("lopy4", seed=0, wires=["P9=P23"])`; its modules are `board.machine`,
+    `board.time`, `board.pycom`; `board.run(program, until=...)` runs a script path or a function."""
+
+    def __init__(
+        self,
+        board: str = DEFAULT_BOARD,
+        *,
+        seed: int = 0,
+        wires: Iterable[str] = (),
+        name: str | None = None,
+        expansion: bool = True,
+        strict: bool = False,
+        world: World | None = None,
+        stdout: Any = None,
+    ) -> None:
+        from .sim.world import World  # a world of its own unless one is given
+
+        self.spec = board_spec(board)
+        self.type = self.spec.name
+        self.name = name or self.spec.name
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.costs = self.spec.costs
+        self.cost_read = self.costs.pin_read
+        self.cost_write = self.costs.pin_write
+        self.cost_toggle = self.costs.pin_toggle
+        self.expansion = expansion
+        self.world = world if world is not None else World(strict=strict)
+        self.kernel = self.world.kernel
+        self.now = self.kernel.now
+        self.current: greenlet | None = None
+        self.main_glet: greenlet | None = None
+        self.program: Any = None
+        self.error: BaseException | None = None
+        self.finished = True
+        self.boot_pending = False
+        self.reset_cause = PWRON_RESET
+        self.wake_reason: tuple[int, list | None] = (PWRON_WAKE, None)
+        self.wake_pins: tuple[list[PinBase], int, bool] | None = None
+        self.boot_count = 0
+        self.output: list[str] = []  # everything the board printed, for tests and the UI
+        self._stdout = stdout
+        self._prefix = ""
+        self.irq = InterruptTask(self)
+
+        # pins, one net per pad until wires join them
+        self.Pin = make_pin_class(self)
+        self.pins: list[PinBase] = []
+        self.pin_by_name: dict[str, PinBase] = {}
+        by_name: dict[str, PinBase] = {}
+        for info in self.spec.pins:
+            pin = self.Pin._create(self, info)
+            net = Net(f"{self.name}.{info.name}")
+            net.attach(pin._out)
+            net.attach(pin._pullres)
+            self.pins.append(pin)
+            self.pin_by_name[info.name] = pin
+            by_name[info.exp_name] = pin
+        by_name.update(
+            self.pin_by_name
+        )  # pin_find looks at expansion-board names first: same result
+        self.Pin._by_name = by_name
+        self.Pin.module = named_pins_class("cpu", {p._name: p for p in self.pins})
+        self.Pin.exp_board = named_pins_class("board", {p._info.exp_name: p for p in self.pins})
+        # peripherals that own a pad until the script configures it (UART TX, RGB LED data)
+        self.peripherals: dict[str, Driver] = {}
+        for pin_name, code in (("P1", STRONG_HI), ("P2", STRONG_LO)):
+            self._add_fixed_driver(
+                pin_name,
+                f"{self.name}.{pin_name} {'UART TX' if pin_name == 'P1' else 'RGB LED data'}",
+                code,
+                peripheral=True,
+            )
+        if self.spec.second_generation:  # util/antenna.c: the antenna switch has a module pull-down
+            self._add_fixed_driver("P12", f"{self.name}.P12 antenna pull-down", EXT_LO)
+
+        from .modules import build_modules
+
+        self.modules = build_modules(self)
+        self.machine = self.modules["machine"]
+        self.time = self.modules["time"]
+        self.pycom = self.modules["pycom"]
+        self.world.add_board(self)
+        if expansion:
+            from .sim.parts import ExpansionBoard
+
+            self.expansion_board = ExpansionBoard(self)
+        for wire in wires:
+            self.world.wire_spec(wire, default_board=self)
+        self._apply_boot_state()
+
+    # ---- the clock and tasks ----
+    def advance(self, cost: int) -> None:
+        t = self.now = self.now + cost
+        if t >= self.kernel.next_time:
+            self.sync()
+
+    def sync(self) -> None:
+        """Let everything scheduled before `now` happen (other boards, stimuli, this board's handlers)."""
+        task = self.current
+        if task is None or getcurrent() is not task:
+            if not self.kernel.in_loop():
+                self.kernel.run_until(self.now)  # called from the host (a test): it drives time
+            return
+        self.kernel.schedule(self.now, self._resume_task, task)
+        self.kernel.loop_glet.switch()
+        if self.irq.queue and not self.irq.busy_wait:
+            self.irq.kick(self.now)
+
+    def _resume_task(self, task: greenlet) -> None:
+        if not task.dead:
+            self.resume(task)
+
+    def resume(self, task: greenlet) -> None:
+        if self.now < self.kernel.now:
+            self.now = self.kernel.now
+        self.current = task
+        task.parent = self.kernel.loop_glet
+        task.switch()
+
+    def sleep_ns(self, ns: int, *, busy: bool = False) -> None:
+        """Sleep the running task. `busy` keeps the interpreter lock (no handler runs), as
+        mp_hal_delay_us does for short delays."""
+        if busy:
+            self.irq.busy_wait = True
+            try:
+                self.advance(ns)
+            finally:
+                self.irq.busy_wait = False
+            if self.irq.queue:
+                self.irq.kick(self.now)
+            return
+        task = self.current
+        if task is None or getcurrent() is not task:
+            self.now += ns
+            if not self.kernel.in_loop():
+                self.kernel.run_until(self.now)
+            return
+        wake = self.now + ns
+        self.kernel.schedule(wake, self._resume_task, task)
+        if self.irq.queue:
+            self.irq.kick(self.now)
+        self.kernel.loop_glet.switch()
+
+    # ---- running programs ----
+    def run(self, program: Any = None, until: int | str | None = None) -> Board:
+        """Boot the board with `program` (a script path or a function) and run the world until `until`
+        (virtual time from now) or, without `until`, until every board is idle."""
+        if program is not None:
+            self.load(program)
+        self.world.run(until=until)
+        return self
+
+    def load(self, program: Any) -> None:
+        """Power the board on with `program` as its main program; it starts at the current time."""
+        if isinstance(program, (str, Path)):
+            path = Path(program)
+            if not path.is_file():
+                raise FileNotFoundError(f"script not found: {program}")
+            program = path.resolve()
+        self.program = program
+        self.reset_cause = PWRON_RESET
+        self._schedule_boot(self.kernel.now)
+
+    def _schedule_boot(self, t: int) -> None:
+        self.boot_pending = True
+        self.finished = False
+        self.kernel.schedule(t, self._boot)
+
+    def _boot(self, _: object) -> None:
+        self.boot_pending = False
+        self.boot_count += 1
+        self._apply_boot_state()
+        self.world.recorder.event(self.kernel.now, self.name, "boot", self.reset_cause)
+        self.main_glet = greenlet(self._main_body, parent=self.kernel.loop_glet)
+        self.resume(self.main_glet)
+
+    def _main_body(self) -> None:
+        from .loader import run_program
+
+        self.finished = False
+        try:
+            run_program(self, self.program)
+        except Reboot as reboot:
+            self._reboot(reboot)
+            return
+        except SystemExit:
+            pass
+        except (GreenletExit, KeyboardInterrupt):
+            raise
+        except BaseException as error:
+            self.error = error
+            self.world.script_failed(self, error)
+        self.finished = True
+        self.current = None
+        self.world.board_idle(self)
+
+    def busy(self) -> bool:
+        return (
+            (not self.finished)
+            or self.boot_pending
+            or bool(self.irq.queue and self.irq.alive)
+            or self.irq.running
+        )
+
+    # ---- reset and deep sleep ----
+    def _reboot(self, reboot: Reboot) -> None:
+        """Called on the task that raised Reboot: stop the other task, then boot again later."""
+        me = getcurrent()
+        for task in (self.main_glet, self.irq.glet):
+            if task is not None and task is not me and not task.dead:
+                task.parent = me  # its unwinding returns here, not to the loop
+                task.throw(GreenletExit)
+        self.irq.reset()
+        self.reset_cause = reboot.cause
+        self.finished = True
+        self.current = None
+        if reboot.cause == DEEPSLEEP_RESET:
+            self._enter_deepsleep(reboot.sleep_ns)
+        else:
+            self.wake_reason = (PWRON_WAKE, None)
+            self._schedule_boot(self.now)
+
+    def _enter_deepsleep(self, sleep_ns: int | None) -> None:
+        from .sim.sleep import DeepSleep
+
+        DeepSleep(self, sleep_ns).start()
+
+    # ---- boot state (SPEC.md section 7) ----
+    def _apply_boot_state(self) -> None:
+        """Boot in one step: nets settle to the boot levels without recording the steps in between."""
+        nets = {id(pin._out.net): pin._out.net for pin in self.pins}.values()
+        saved = [(net, net.level, net.watchers, net._record) for net in nets]
+        for net, _, _, _ in saved:
+            net.watchers, net._record = [], None
+        try:
+            self._configure_boot_pins()
+        finally:
+            t = self.now
+            for net, before, watchers, record in saved:
+                net.watchers, net._record = watchers, record
+                if net.trace is not None:
+                    record_level(net.trace, t, net.level)
+                if net.level != before:
+                    for watch in watchers:
+                        watch(before, net.level, t)
+        self.pycom.reset()
+        self.modules_reset()
+
+    def _configure_boot_pins(self) -> None:
+        skipped = self.spec.boot_skipped
+        for pin in self.pins:
+            frozen_drive = pin._pad_frozen
+            pin._static_state()
+            if pin._name not in skipped:
+                pin._pull = PULL_DOWN  # pin_init0: pin_config(IN, PULL_DOWN, value 0)
+            pin._pad_frozen = frozen_drive
+            pin._configure()
+        for name, driver in self.peripherals.items():
+            pin = self.pin_by_name[name]
+            if not pin._pad_frozen:
+                driver.set(driver_code_at_boot(name), self.now)
+
+    def _add_fixed_driver(
+        self, pin_name: str, label: str, code: int, peripheral: bool = False
+    ) -> None:
+        driver = Driver(label)
+        driver.code = code
+        self.pin_by_name[pin_name]._out.net.attach(driver)
+        if peripheral:
+            self.peripherals[pin_name] = driver
+
+    def release_peripheral(self, pin_name: str) -> None:
+        driver = self.peripherals.get(pin_name)
+        if driver is not None and driver.code != OFF:
+            driver.set(OFF, self.now)
+
+    def modules_reset(self) -> None:
+        self.user_modules: dict[str, Any] = {}
+
+    # ---- what the board says ----
+    def console_write(self, text: str) -> None:
+        """The board's serial output: the script's prints and the firmware's messages."""
+        self.output.append(text)
+        self.world.console(self, text)
+
+    def format_exception(self, error: BaseException) -> str:
+        return format_user_exception(error)
+
+    def undefined_read(self, pin: PinBase, level: int) -> int:
+        """Reading a floating or contended net (SPEC.md section 9)."""
+        if level == CONTENTION:
+            return (
+                0  # documented rule: a contended pad reads low (the low-side FET is the stronger)
+            )
+        if not pin._float_warned:
+            pin._float_warned = True
+            self.world.warn(
+                self,
+                "floating input read",
+                f"{pin._name} is floating: nothing drives it and no pull holds it",
+            )
+        return self.rng.getrandbits(1)
+
+    @property
+    def now_ns(self) -> int:
+        return self.now
+
+    def pin(self, name: str) -> PinBase:
+        """The Pin object named `name` ('P9' or 'G16'); a ValueError names a bad one."""
+        pin = self.Pin._by_name.get(name) if isinstance(name, str) else None
+        if pin is None:
+            raise ValueError(
+                f"unknown pin {name!r} on {self.type}: use P0..P{self.spec.pins[-1].name[1:]} or a G name"
+            )
+        return pin
+
+    def __repr__(self) -> str:
+        return f"<Board {self.name} ({self.type}) at {self.now} ns>"
+
+
+def driver_code_at_boot(pin_name: str) -> int:
+    return STRONG_HI if pin_name == "P1" else STRONG_LO

@@ -1,0 +1,168 @@
+"""`pycomsim run`: run a script (or a scenario of several boards) on simulated boards.
+
+stdout is the board's serial output and nothing else; everything pycomsim says goes to stderr.
+Exit codes: 0 done (script ended or --until reached), 1 a script raised, 2 bad usage or input, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time as host_time
+from pathlib import Path
+
+from .board import Board
+from .core.boards import BOARDS, DEFAULT_BOARD
+from .exc import UsageError
+from .report import summary, summary_line
+from .sim.world import World
+from .units import parse_duration
+
+EXIT_OK, EXIT_SCRIPT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class CliError(Exception):
+    """A bad flag or input: one line on stderr, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CliError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pycomsim", description="Run Pycom MicroPython scripts on simulated boards."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="run a script on a simulated board")
+    run.add_argument("script", nargs="?", help="the script to run as main.py")
+    run.add_argument(
+        "--board",
+        default=DEFAULT_BOARD,
+        help=f"board type: {', '.join(BOARDS)} (default {DEFAULT_BOARD})",
+    )
+    run.add_argument("--until", help="stop at this virtual time: 500us, 20ms, 2s, 1min")
+    run.add_argument("--seed", default="0", help="seed for floating inputs and bounce (default 0)")
+    run.add_argument(
+        "--wire",
+        action="append",
+        default=[],
+        metavar="A=B",
+        help="wire two pins together, e.g. P9=P23",
+    )
+    run.add_argument(
+        "--press",
+        action="append",
+        default=[],
+        metavar="PIN@TIME[+HOLD]",
+        help="press a button on PIN at TIME, e.g. P10@1s+200ms (expansion button: P10)",
+    )
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        help="turn every electrical fault into an exception in the script",
+    )
+    run.add_argument(
+        "--no-expansion",
+        action="store_true",
+        help="leave the expansion board (LED P9, button P10) off",
+    )
+    run.add_argument(
+        "--json", action="store_true", help="end with the summary as one JSON object on stderr"
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
+    return parser
+
+
+def _parse_press(spec: str) -> tuple[str, int, int | None]:
+    pin, sep, when = spec.partition("@")
+    if not sep or not pin:
+        raise CliError(f"bad --press {spec!r}: expected PIN@TIME[+HOLD], e.g. P10@1s+200ms")
+    at, _, hold = when.partition("+")
+    try:
+        return pin, parse_duration(at, "press time"), parse_duration(hold, "hold") if hold else None
+    except ValueError as error:
+        raise CliError(f"bad --press {spec!r}: {error}") from None
+
+
+def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
+    if not args.script:
+        raise CliError("no script given: pycomsim run SCRIPT")
+    script = Path(args.script)
+    if not script.is_file():
+        raise CliError(f"script not found: {args.script}")
+    if args.board not in BOARDS:
+        raise CliError(f"unknown board {args.board!r}: choose one of {', '.join(BOARDS)}")
+    try:
+        seed = int(args.seed)
+    except ValueError:
+        raise CliError(f"bad --seed {args.seed!r}: expected an integer") from None
+    if args.until is not None:
+        parse_duration(args.until, "--until")
+    board = Board(
+        args.board, seed=seed, wires=args.wire, expansion=not args.no_expansion, strict=args.strict
+    )
+    for spec in args.press:
+        pin, at, hold = _parse_press(spec)
+        from .sim.parts import Button
+
+        target = (
+            board.expansion_board.button
+            if (not args.no_expansion and board.pin(pin)._name == "P10")
+            else Button(board, pin)
+        )
+        target.press(at=at, hold=hold)
+    board.load(script)
+    return board.world, [board]
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    world, boards = _setup(args)
+    started = host_time.perf_counter()
+    status = "ended"
+    code = EXIT_OK
+    try:
+        world.run(until=args.until)
+        if args.until is not None:
+            status = "reached --until"
+    except KeyboardInterrupt:
+        status, code = "interrupted", EXIT_INTERRUPTED
+    wall = host_time.perf_counter() - started
+    for board, error in world.failed:
+        sys.stderr.write(
+            board._prefix
+            + board.format_exception(error)
+            .replace("\n", "\n" + board._prefix)
+            .rstrip(board._prefix)
+            if board._prefix
+            else board.format_exception(error)
+        )
+        status, code = "script raised", EXIT_SCRIPT_ERROR if code == EXIT_OK else code
+    sys.stdout.flush()
+    data = summary(world, wall_s=wall, status=status)
+    if args.json:
+        print(json.dumps(data), file=sys.stderr)
+    elif not args.quiet:
+        print(summary_line(data), file=sys.stderr)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return cmd_run(args)
+    except (CliError, UsageError) as error:
+        print(f"pycomsim: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as error:  # bad durations and pin names from our own parsers
+        print(f"pycomsim: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("pycomsim: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

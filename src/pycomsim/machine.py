@@ -1,0 +1,123 @@
+"""The board's `machine` module (`esp32/mods/modmachine.c`): Pin plus reset, sleep and IRQ control."""
+
+from __future__ import annotations
+
+import hashlib
+import types
+from typing import TYPE_CHECKING, Any
+
+from . import exc
+from .board import (
+    BROWN_OUT_RESET,
+    DEEPSLEEP_RESET,
+    HARD_RESET,
+    PIN_WAKE,
+    PWRON_RESET,
+    PWRON_WAKE,
+    RTC_WAKE,
+    SOFT_RESET,
+    ULP_WAKE,
+    WDT_RESET,
+    Reboot,
+)
+
+if TYPE_CHECKING:
+    from .board import Board
+
+WAKEUP_ALL_LOW, WAKEUP_ANY_HIGH = 0, 1
+CPU_FREQ_HZ = 160_000_000
+IRQ_LEVEL_MASKED = (
+    3  # XCHAL_EXCM_LEVEL: what disable_irq() returns when interrupts were already off
+)
+
+
+def make_machine(board: Board) -> types.ModuleType:
+    m = types.ModuleType("umachine")
+    costs = board.costs
+
+    def reset() -> None:
+        board.advance(costs.machine_call)
+        raise Reboot(WDT_RESET)  # the firmware resets through the watchdog
+
+    def deepsleep(*args: Any) -> None:
+        if len(args) > 1:
+            raise exc.at_most(1, len(args))
+        board.advance(costs.machine_call)
+        sleep_ns = None if not args else exc.get_int(args[0]) * 1_000_000
+        if sleep_ns is not None and sleep_ns < 0:
+            sleep_ns = (sleep_ns // 1_000_000 & 0xFFFFFFFF) * 1_000_000
+        raise Reboot(DEEPSLEEP_RESET, sleep_ns)
+
+    def pin_sleep_wakeup(pins: Any, mode: Any, enable_pull: Any = False) -> None:
+        board.advance(costs.machine_call)
+        found = [board.Pin._find(p) for p in pins]
+        if any(not p._info.wake for p in found):
+            raise ValueError(exc.WAKE_BAD_PIN)
+        mode = exc.get_int(mode)
+        if mode not in (WAKEUP_ALL_LOW, WAKEUP_ANY_HIGH):
+            raise ValueError(exc.WAKE_BAD_MODE % mode)
+        board.wake_pins = (found, mode, bool(enable_pull))  # each call replaces the previous set
+
+    def reset_cause() -> int:
+        board.advance(costs.machine_call)
+        return board.reset_cause
+
+    def wake_reason() -> tuple[int, list | None]:
+        board.advance(costs.machine_call)
+        reason, pins = board.wake_reason
+        return reason, (list(pins) if pins is not None else None)
+
+    def idle() -> None:
+        board.sleep_ns(costs.machine_call)  # waits for the next interrupt: handlers may run
+
+    def unique_id() -> bytes:
+        board.advance(costs.machine_call)
+        digest = hashlib.sha256(f"{board.name}/{board.seed}".encode()).digest()
+        return (
+            b"\x24\x0a\xc4" + digest[:3]
+        )  # an Espressif OUI, the rest fixed by board name and seed
+
+    def freq() -> int:
+        board.advance(costs.machine_call)
+        return CPU_FREQ_HZ
+
+    def disable_irq() -> int:
+        board.advance(costs.machine_call)
+        state = IRQ_LEVEL_MASKED if board.irq.masked else 0
+        board.irq.masked = True
+        return state
+
+    def enable_irq(*args: Any) -> None:
+        if len(args) > 1:
+            raise exc.at_most(1, len(args))
+        board.advance(costs.machine_call)
+        state = exc.get_int(args[0]) if args else 0
+        if state & 0xF == 0:
+            board.irq.unmask()
+
+    m.__dict__.update(
+        Pin=board.Pin,
+        reset=reset,
+        deepsleep=deepsleep,
+        pin_sleep_wakeup=pin_sleep_wakeup,
+        reset_cause=reset_cause,
+        wake_reason=wake_reason,
+        idle=idle,
+        unique_id=unique_id,
+        freq=freq,
+        disable_irq=disable_irq,
+        enable_irq=enable_irq,
+        PWRON_RESET=PWRON_RESET,
+        HARD_RESET=HARD_RESET,
+        WDT_RESET=WDT_RESET,
+        DEEPSLEEP_RESET=DEEPSLEEP_RESET,
+        SOFT_RESET=SOFT_RESET,
+        BROWN_OUT_RESET=BROWN_OUT_RESET,
+        PWRON_WAKE=PWRON_WAKE,
+        PIN_WAKE=PIN_WAKE,
+        RTC_WAKE=RTC_WAKE,
+        ULP_WAKE=ULP_WAKE,
+        WAKEUP_ALL_LOW=WAKEUP_ALL_LOW,
+        WAKEUP_ANY_HIGH=WAKEUP_ANY_HIGH,
+    )
+    return m

@@ -1,0 +1,59 @@
+"""The run summary: what `pycomsim run` says on stderr at the end (text, or one JSON object)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .sim.world import World
+from .units import format_ns
+
+
+def edges_per_pin(world: World) -> dict[str, int]:
+    """Level changes per pad signal (the initial level is not an edge)."""
+    single = len(world.boards) == 1
+    counts = {}
+    for key, trace in world.recorder.traces.items():
+        if len(trace) > 1:
+            counts[key.partition(".")[2] if single else key] = len(trace) - 1
+    return counts
+
+
+def summary(
+    world: World, *, wall_s: float, status: str, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    boards = world.boards.values()
+    virtual_ns = world.kernel.now
+    data: dict[str, Any] = {
+        "status": status,
+        "virtual_ns": virtual_ns,
+        "virtual": format_ns(virtual_ns),
+        "wall_s": round(wall_s, 4),
+        "real_time_factor": round(virtual_ns / 1e9 / wall_s, 2) if wall_s > 0 else None,
+        "edges": edges_per_pin(world),
+        "callbacks_run": sum(b.irq.runs for b in boards),
+        "events_dropped": sum(b.irq.dropped for b in boards),
+        "faults": [str(f) for f in world.faults],
+        "warnings": [str(w) for w in world.warnings],
+        "boards": {b.name: {"type": b.type, "boots": b.boot_count} for b in boards},
+    }
+    if extra:
+        data.update(extra)
+    return data
+
+
+def summary_line(data: dict[str, Any]) -> str:
+    edges = sum(data["edges"].values())
+    busiest = ", ".join(
+        f"{k} {v}" for k, v in sorted(data["edges"].items(), key=lambda kv: -kv[1])[:4]
+    )
+    rtf = data["real_time_factor"]
+    parts = [
+        f"{data['status']} at {data['virtual']} virtual",
+        f"{data['wall_s']:.2f}s wall",
+        f"{rtf}x real time" if rtf is not None else "",
+        f"{edges} edges" + (f" ({busiest})" if busiest else ""),
+        f"{data['callbacks_run']} callbacks",
+        f"{data['events_dropped']} dropped",
+        f"{len(data['faults'])} faults",
+    ]
+    return "pycomsim: " + "; ".join(p for p in parts if p)

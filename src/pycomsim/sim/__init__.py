@@ -1,0 +1,1 @@
+"""The simulation engine: kernel (clock, events, tasks), nets, recorder, worlds of boards."""

@@ -1,0 +1,186 @@
+"""The interrupt task: the firmware's ISR queue (`mpirq.c`) and the thread that runs Python handlers.
+
+The ISR puts the pin on a queue of 32 entries and drops events silently when it is full; the task takes
+an entry off the queue, then runs the pin's handler as it is *now* (not when queued), one at a time.
+An uncaught exception prints a message and ends the task for good. Level triggers are never disabled:
+after each run, while the level still holds, another event is queued.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from greenlet import greenlet
+
+from .. import exc
+from .net import CONTENTION, FLOATING, HIGH, LOW
+
+if TYPE_CHECKING:
+    from ..board import Board
+    from ..pin import PinBase
+
+QUEUE_SIZE = 32  # mpirq.c, firmware 1.20 (16 before)
+RISING, FALLING, BOTH, LOW_LEVEL, HIGH_LEVEL = 1, 2, 3, 4, 5
+
+
+class InterruptTask:
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self.queue: deque[PinBase] = deque()
+        self.alive = True
+        self.masked = False  # machine.disable_irq()
+        self.busy_wait = False  # inside a short sleep_us: the GIL is held, the task cannot run
+        self.scheduled = False
+        self.running = False  # inside the task body (running a handler or parked mid-handler)
+        self.dropped = 0
+        self.runs = 0
+        self.glet: greenlet | None = None
+        self._watchers: dict[PinBase, tuple[object, Callable[[int, int, int], None]]] = {}
+
+    def reset(self) -> None:
+        """After a reboot: empty queue, a new task, nothing watched."""
+        self.queue.clear()
+        self.alive = True
+        self.masked = self.busy_wait = self.scheduled = self.running = False
+        self.glet = None
+        for pin in list(self._watchers):
+            self._unwatch(pin)
+
+    # ---- edge detection (the GPIO peripheral) ----
+    def pin_configured(self, pin: PinBase) -> None:
+        trigger = pin._pad_trigger
+        watching = pin._input_on and 1 <= trigger <= 5
+        old = self._watchers.get(pin)
+        if old is not None and (not watching or old[0] is not pin._out.net):
+            self._unwatch(pin)
+            old = None
+        if watching and old is None:
+            self._watch(pin)
+        if watching and trigger >= LOW_LEVEL and self._level_holds(pin):
+            self.post(pin, self.board.now)
+
+    def _watch(self, pin: PinBase) -> None:
+        net = pin._out.net
+        last = [_logic(net.level, 0)]
+
+        def on_change(old: int, new: int, t: int) -> None:
+            before = last[0]
+            now = last[0] = _logic(new, before)
+            trigger = pin._pad_trigger
+            if trigger == LOW_LEVEL or trigger == HIGH_LEVEL:
+                if now == (trigger == HIGH_LEVEL) and before != now:
+                    self.post(pin, t)
+            elif before != now and trigger & (RISING if now else FALLING):
+                self.post(pin, t)
+
+        net.watchers.append(on_change)
+        self._watchers[pin] = (net, on_change)
+
+    def _unwatch(self, pin: PinBase) -> None:
+        net, fn = self._watchers.pop(pin)
+        try:
+            net.watchers.remove(fn)  # type: ignore[attr-defined]
+        except ValueError:
+            pass
+
+    def rewatch_all(self) -> None:
+        """Nets were rebuilt (wiring): move every watcher to its pin's current net."""
+        for pin in list(self._watchers):
+            self._unwatch(pin)
+            self._watch(pin)
+
+    def _level_holds(self, pin: PinBase) -> bool:
+        level = _logic(pin._out.net.level, 0)
+        return pin._input_on and level == (pin._pad_trigger == HIGH_LEVEL)
+
+    # ---- the queue ----
+    def post(self, pin: PinBase, t: int) -> None:
+        board = self.board
+        if pin._handler is None:
+            return  # with no handler nothing is queued (call_interrupt_handler)
+        if self.masked:
+            pin._latched = True  # the GPIO status bit stays set until interrupts are enabled again
+            return
+        if len(self.queue) >= QUEUE_SIZE:
+            self.dropped += 1
+            board.world.recorder.event(t, board.name, "drop", pin._name)
+            return
+        self.queue.append(pin)
+        board.world.recorder.event(t, board.name, "irq", pin._name)
+        self.kick(t)
+
+    def kick(self, t: int) -> None:
+        if self.queue and not self.scheduled and not self.running and self.alive:
+            self.scheduled = True
+            self.board.kernel.schedule(t, self._wakeup)
+
+    def unmask(self) -> None:
+        self.masked = False
+        for pin in sorted(self.board.pins, key=lambda p: p._info.gpio):  # the ISR scans by GPIO
+            if pin._latched:
+                pin._latched = False
+                self.post(pin, self.board.now)
+        self.kick(self.board.now)
+
+    def can_run(self) -> bool:
+        return self.alive and not self.masked and not self.busy_wait and not self.running
+
+    def _wakeup(self, _: object) -> None:
+        self.scheduled = False
+        if not self.queue or not self.can_run():
+            return  # the main task will kick again when it can be interrupted
+        board = self.board
+        if self.glet is None or self.glet.dead:
+            self.glet = greenlet(self._body, parent=board.kernel.loop_glet)
+        self.glet.parent = board.kernel.loop_glet
+        board.resume(self.glet)
+
+    def _body(self) -> None:
+        board = self.board
+        while True:
+            self.running = True
+            try:
+                self._drain()
+            finally:
+                self.running = False
+            board.current = None
+            board.world.board_idle(board)
+            board.kernel.loop_glet.switch()  # park until the next wakeup resumes us
+
+    def _drain(self) -> None:
+        board = self.board
+        queue = self.queue
+        while queue and self.alive and not self.masked:
+            pin = queue.popleft()
+            handler = pin._handler
+            if handler is None:
+                continue
+            board.advance(board.costs.irq_dispatch)
+            self.runs += 1
+            try:
+                handler(pin._arg)
+            except SystemExit:
+                pass
+            except Exception as error:  # the firmware prints and the interrupt task ends
+                self.alive = False
+                board.console_write(exc.IRQ_UNHANDLED + "\n" + board.format_exception(error))
+                board.world.recorder.event(board.now, board.name, "irq-task-died", repr(error))
+                return
+            if (
+                pin._pad_trigger >= LOW_LEVEL
+                and pin._handler is not None
+                and self._level_holds(pin)
+            ):
+                self.post(pin, board.now)
+
+
+def _logic(level: int, previous: int) -> int:
+    """What the input buffer sees: floating keeps the last value (pad capacitance), contention reads 0."""
+    if level == LOW or level == HIGH:
+        return level
+    if level == FLOATING:
+        return previous
+    assert level == CONTENTION
+    return 0

@@ -1,0 +1,76 @@
+"""The event kernel: one virtual clock (int ns), an event heap, and cooperative tasks (greenlets).
+
+A task (a board's main script or its interrupt task) runs on its board's CPU clock, which may run ahead of
+the kernel clock as long as it stays below the next pending event (`next_time`). Nothing else can happen
+before that event, so running ahead is safe and deterministic; it is what keeps the hot path free of task
+switches. When a task reaches `next_time` it parks itself as an event at its own time and switches to the
+loop, which processes everything earlier first (conservative discrete-event scheduling).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from heapq import heappop, heappush
+from typing import Any
+
+from greenlet import getcurrent, greenlet
+
+NEVER = 1 << 62  # "no event pending": later than any run can reach
+
+
+class Kernel:
+    __slots__ = ("now", "next_time", "_heap", "_seq", "loop_glet", "stopping", "on_advance")
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.next_time = NEVER
+        self._heap: list[tuple[int, int, Callable[[Any], None], Any]] = []
+        self._seq = 0  # ties run in the order they were scheduled: deterministic
+        self.loop_glet: greenlet | None = None
+        self.stopping = False
+        self.on_advance: Callable[[int], None] | None = None  # progress hook, called between events
+
+    def schedule(self, t: int, fn: Callable[[Any], None], arg: Any = None) -> None:
+        if t < self.now:
+            t = self.now
+        self._seq += 1
+        heappush(self._heap, (t, self._seq, fn, arg))
+        if t < self.next_time:
+            self.next_time = t
+
+    def pending(self) -> int:
+        return len(self._heap)
+
+    def run_until(self, t_end: int, keep_going: Callable[[], bool] | None = None) -> int:
+        """Process events up to and including `t_end`; return the time reached.
+
+        `keep_going`, if given, is asked after each event; the run stops early when it returns False.
+        """
+        heap = self._heap
+        outer = self.loop_glet
+        self.loop_glet = getcurrent()
+        self.stopping = False
+        hook = self.on_advance
+        try:
+            while heap and heap[0][0] <= t_end and not self.stopping:
+                t, _, fn, arg = heappop(heap)
+                self.now = t
+                self.next_time = heap[0][0] if heap else NEVER
+                fn(arg)
+                if keep_going is not None and not keep_going():
+                    return self.now
+                if hook is not None:
+                    hook(self.now)
+            if not self.stopping and t_end < NEVER:
+                self.now = max(self.now, t_end)
+            return self.now
+        finally:
+            self.loop_glet = outer
+            self.next_time = heap[0][0] if heap else NEVER
+
+    def stop(self) -> None:
+        """Ask the loop to stop after the current event."""
+        self.stopping = True
+
+    def in_loop(self) -> bool:
+        return self.loop_glet is not None

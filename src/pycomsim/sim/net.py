@@ -1,0 +1,139 @@
+"""Nets: every pad sits on one; a net resolves its drivers to 0, 1, floating (Z) or contention (X).
+
+Drivers have a strength and a level, encoded as one small int so a net can keep a count per code and
+resolve in O(1) however many drivers it has (strong beats an external resistor beats an internal pull).
+Two strong drivers that disagree are contention; two equal resistors that disagree leave the level
+undefined (reported as floating).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .recorder import Trace
+
+# Driver codes
+OFF = 0
+STRONG_LO, STRONG_HI = 1, 2  # push-pull output, open-drain low, a closed button, a signal generator
+EXT_LO, EXT_HI = 3, 4  # external resistor (expansion-board pull-up, module pull-down)
+WEAK_LO, WEAK_HI = 5, 6  # internal pull-down/up of the ESP32 pad (~45 kOhm)
+CODE_NAMES = (
+    "off",
+    "drives low",
+    "drives high",
+    "pulls low",
+    "pulls high",
+    "pulls low",
+    "pulls high",
+)
+
+# Net levels, as recorded (2 bits)
+LOW, HIGH, FLOATING, CONTENTION = 0, 1, 2, 3
+LEVEL_NAMES = ("0", "1", "z", "x")
+
+
+def resolve(c: list[int]) -> int:
+    if c[STRONG_LO] or c[STRONG_HI]:
+        if c[STRONG_LO] and c[STRONG_HI]:
+            return CONTENTION
+        return LOW if c[STRONG_LO] else HIGH
+    for lo, hi in ((EXT_LO, EXT_HI), (WEAK_LO, WEAK_HI)):
+        if c[lo] or c[hi]:
+            if c[lo] and c[hi]:
+                return FLOATING
+            return LOW if c[lo] else HIGH
+    return FLOATING
+
+
+class Driver:
+    """One source of current on a net: a pad's output stage, a pull resistor, a part."""
+
+    __slots__ = ("net", "code", "name", "owner")
+
+    def __init__(self, name: str, owner: object = None) -> None:
+        self.name = name  # 'lopy4.P9', for fault messages
+        self.net: Net | None = None
+        self.code = OFF
+        self.owner = owner  # the Pin whose output stage this is, for pad drivers
+
+    def set(self, code: int, t: int) -> None:
+        if code != self.code:
+            self.net.change(self, code, t)  # type: ignore[union-attr]
+
+
+class Net:
+    """A set of connected pads and parts. Watchers are told of every level change."""
+
+    __slots__ = ("name", "counts", "level", "drivers", "watchers", "trace", "_record", "on_fault")
+
+    def __init__(self, name: str, trace: Trace | None = None) -> None:
+        self.name = name
+        self.counts = [0] * 7
+        self.counts[OFF] = 0
+        self.level = FLOATING
+        self.drivers: list[Driver] = []
+        self.watchers: list[Callable[[int, int, int], None]] = []  # fn(old, new, t)
+        self.trace = trace
+        self._record = trace.append if trace is not None else None
+        self.on_fault: Callable[[Net, list[Driver], int], None] | None = None
+
+    def attach(self, driver: Driver) -> None:
+        driver.net = self
+        self.drivers.append(driver)
+        self.counts[driver.code] += 1
+
+    def set_trace(self, trace: Trace | None) -> None:
+        self.trace = trace
+        self._record = trace.append if trace is not None else None
+
+    def change(self, driver: Driver, code: int, t: int) -> None:
+        c = self.counts
+        c[driver.code] -= 1
+        c[code] += 1
+        driver.code = code
+        # inline fast cases of resolve(): one strong driver alone decides
+        if c[STRONG_HI] and not c[STRONG_LO]:
+            level = HIGH
+        elif c[STRONG_LO] and not c[STRONG_HI]:
+            level = LOW
+        else:
+            level = resolve(c)
+        old = self.level
+        if level != old:
+            self.level = level
+            if self._record is not None:
+                self._record(t << 2 | level)
+            if level == CONTENTION and self.on_fault is not None:
+                self.on_fault(
+                    self, [d for d in self.drivers if d.code in (STRONG_LO, STRONG_HI)], t
+                )
+            for watch in self.watchers:
+                watch(old, level, t)
+
+    def settle(self, t: int) -> None:
+        """Recompute the level from scratch (after wiring or attaching a part) and record it."""
+        level = resolve(self.counts)
+        old = self.level
+        self.level = level
+        if self.trace is not None:
+            from .recorder import record_level
+
+            record_level(self.trace, t, level)
+        if level != old:
+            for watch in self.watchers:
+                watch(old, level, t)
+
+    def strong_drivers(self) -> list[Driver]:
+        return [d for d in self.drivers if d.code in (STRONG_LO, STRONG_HI)]
+
+    def merge(self, other: Net) -> None:
+        """Absorb `other` (a wire joins two nets into one)."""
+        for d in other.drivers:
+            d.net = self
+            self.drivers.append(d)
+            self.counts[d.code] += 1
+        self.watchers.extend(other.watchers)
+        other.drivers.clear()
+        other.watchers.clear()

@@ -1,0 +1,188 @@
+"""A world: boards that share one virtual clock, the nets between them, and what the run reports."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..exc import FaultError, UsageError
+from ..units import format_ns, parse_duration
+from .kernel import NEVER, Kernel
+from .net import Driver, Net
+from .recorder import Recorder, record_level
+
+if TYPE_CHECKING:
+    from ..board import Board
+    from ..pin import PinBase
+
+
+@dataclass
+class Report:
+    """A fault or warning of the run, with the virtual time it happened."""
+
+    t: int
+    board: str
+    kind: str  # 'contention', 'floating input read', ...
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.board} " if self.board else ""
+        return f"[{format_ns(self.t)}] {where}{self.kind}: {self.message}"
+
+
+class World:
+    def __init__(self, *, strict: bool = False, stderr: Any = None) -> None:
+        self.kernel = Kernel()
+        self.recorder = Recorder()
+        self.boards: dict[str, Board] = {}
+        self.strict = strict
+        self.faults: list[Report] = []
+        self.warnings: list[Report] = []
+        self.failed: list[tuple[Board, BaseException]] = []
+        self._run_until_idle = False
+        self._stderr = stderr
+        self._wired = False
+
+    # ---- building ----
+    def add_board(self, board: Board) -> None:
+        if board.name in self.boards:
+            raise UsageError(f"a board named {board.name!r} is already in this run")
+        self.boards[board.name] = board
+        for pin in board.pins:
+            self._track_net(pin._out.net)
+        if len(self.boards) > 1:
+            for b in self.boards.values():
+                b._prefix = f"{b.name}| "
+
+    def _track_net(self, net: Net) -> None:
+        net.on_fault = self._contention
+        pads = self.pads_on(net)
+        key = pads[0] if pads else net.name
+        trace = self.recorder.trace(key)
+        net.set_trace(trace)
+        for pad in pads[1:]:
+            self.recorder.traces[pad] = trace
+        record_level(trace, self.kernel.now, net.level)
+
+    def pads_on(self, net: Net) -> list[str]:
+        """Signal names of the pads on `net`: 'P9' in a one-board world, else 'board.P9'."""
+        names = []
+        for driver in net.drivers:
+            owner = driver.owner
+            if owner is not None and driver is owner._out:
+                names.append(self.signal_name(owner))
+        return names
+
+    def signal_name(self, pin: PinBase) -> str:
+        return f"{pin._b.name}.{pin._name}"
+
+    def resolve_pin(self, ref: str, default_board: Board | None = None) -> PinBase:
+        """'P9' (on the default board) or 'board.P9'."""
+        board_name, _, pin_name = ref.rpartition(".")
+        if board_name:
+            board = self.boards.get(board_name)
+            if board is None:
+                raise UsageError(f"unknown board {board_name!r} in {ref!r}")
+        elif default_board is not None:
+            board = default_board
+        elif len(self.boards) == 1:
+            board = next(iter(self.boards.values()))
+        else:
+            raise UsageError(f"pin {ref!r} needs a board name: 'board.{ref}'")
+        try:
+            return board.pin(pin_name)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+
+    def wire_spec(self, spec: str, default_board: Board | None = None) -> None:
+        """'P9=P23' or 'a.P9=b.P10': join two pads with a wire."""
+        left, sep, right = str(spec).partition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise UsageError(f"bad wire {spec!r}: expected 'PIN=PIN', e.g. 'P9=P23'")
+        self.wire(
+            self.resolve_pin(left.strip(), default_board),
+            self.resolve_pin(right.strip(), default_board),
+        )
+
+    def wire(self, a: PinBase, b: PinBase) -> None:
+        if a is b:
+            raise UsageError(f"cannot wire {self.signal_name(a)} to itself")
+        net_a, net_b = a._out.net, b._out.net
+        if net_a is net_b:
+            return
+        net_a.merge(net_b)
+        self._track_net(net_a)
+        net_a.settle(self.kernel.now)
+        for board in self.boards.values():
+            board.irq.rewatch_all()
+
+    def attach(self, pin: PinBase, driver: Driver, code: int = 0) -> None:
+        """Put a part's driver on the net of `pin`, already driving with `code`."""
+        driver.code = code
+        pin._out.net.attach(driver)
+        pin._out.net.settle(self.kernel.now)
+
+    # ---- running ----
+    def run(self, until: int | str | None = None) -> int:
+        """Run all boards until `until` (virtual time from now) or, without it, until all are idle."""
+        kernel = self.kernel
+        if until is None:
+            t_end = NEVER
+            self._run_until_idle = True
+            if not any(b.busy() for b in self.boards.values()):
+                return kernel.now
+        else:
+            t_end = kernel.now + parse_duration(until, "until")
+            self._run_until_idle = False
+        try:
+            kernel.run_until(t_end)
+        finally:
+            self._run_until_idle = False
+            for board in self.boards.values():
+                if board.now < kernel.now:
+                    board.now = kernel.now
+        return kernel.now
+
+    def board_idle(self, board: Board) -> None:
+        if self._run_until_idle and not any(b.busy() for b in self.boards.values()):
+            self.kernel.stop()
+
+    def script_failed(self, board: Board, error: BaseException) -> None:
+        self.failed.append((board, error))
+
+    # ---- reports ----
+    def _contention(self, net: Net, drivers: list[Driver], t: int) -> None:
+        names = " and ".join(d.name for d in drivers)
+        report = Report(t, "", "contention", f"{names} drive {net.name} to different levels")
+        self.faults.append(report)
+        self.recorder.event(t, "", "fault", str(report))
+        self.notice(str(report))
+        if self.strict:
+            raise FaultError(f"contention: {names} drive {net.name} to different levels")
+
+    def warn(self, board: Board, kind: str, message: str) -> None:
+        report = Report(board.now, board.name, kind, message)
+        self.warnings.append(report)
+        self.recorder.event(board.now, board.name, "warning", str(report))
+        self.notice(str(report))
+
+    def notice(self, line: str) -> None:
+        """pycomsim's own words: stderr, never stdout."""
+        stream = self._stderr if self._stderr is not None else sys.stderr
+        print(f"pycomsim: {line}", file=stream)
+
+    def console(self, board: Board, text: str) -> None:
+        stream = board._stdout if board._stdout is not None else sys.stdout
+        prefix = board._prefix
+        if prefix:
+            pending = getattr(board, "_line_open", False)
+            out = []
+            for piece in text.splitlines(keepends=True):
+                if not pending:
+                    out.append(prefix)
+                out.append(piece)
+                pending = not piece.endswith("\n")
+            board._line_open = pending
+            text = "".join(out)
+        stream.write(text)
