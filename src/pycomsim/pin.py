@@ -172,9 +172,10 @@ class PinBase(metaclass=_PinType):
             pull_code = (
                 WEAK_HI if self._pull == PULL_UP else WEAK_LO if self._pull == PULL_DOWN else OFF
             )
-        self._pullres.set(pull_code, t)
         drive = self._drive
-        self._out.set(OFF if drive is None else drive[self._latch], t)
+        out_code = OFF if drive is None else drive[self._latch]
+        if out_code != self._out.code or pull_code != self._pullres.code:
+            self._out.net.change_many(((self._out, out_code), (self._pullres, pull_code)), t)
         self._b.irq.pin_configured(self)
 
     # ---- reading and writing: the hot path ----

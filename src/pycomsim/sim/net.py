@@ -100,17 +100,29 @@ class Net:
             level = LOW
         else:
             level = resolve(c)
+        if level != self.level:
+            self._commit(level, t)
+
+    def change_many(self, changes: tuple[tuple[Driver, int], ...], t: int) -> None:
+        """Several drivers change at one instant (a pad's output and pull): resolve once, no glitch."""
+        c = self.counts
+        for driver, code in changes:
+            c[driver.code] -= 1
+            c[code] += 1
+            driver.code = code
+        level = resolve(c)
+        if level != self.level:
+            self._commit(level, t)
+
+    def _commit(self, level: int, t: int) -> None:
         old = self.level
-        if level != old:
-            self.level = level
-            if self._record is not None:
-                self._record(t << 2 | level)
-            if level == CONTENTION and self.on_fault is not None:
-                self.on_fault(
-                    self, [d for d in self.drivers if d.code in (STRONG_LO, STRONG_HI)], t
-                )
-            for watch in self.watchers:
-                watch(old, level, t)
+        self.level = level
+        if self._record is not None:
+            self._record(t << 2 | level)
+        if level == CONTENTION and self.on_fault is not None:
+            self.on_fault(self, self.strong_drivers(), t)
+        for watch in self.watchers:
+            watch(old, level, t)
 
     def settle(self, t: int) -> None:
         """Recompute the level from scratch (after wiring or attaching a part) and record it."""
