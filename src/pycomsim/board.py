@@ -302,7 +302,9 @@ class Board:
     ) -> None:
         driver = Driver(label)
         driver.code = code
-        self.pin_by_name[pin_name]._out.net.attach(driver)
+        net = self.pin_by_name[pin_name]._out.net
+        net.attach(driver)
+        net.settle(self.now)
         if peripheral:
             self.peripherals[pin_name] = driver
 
@@ -350,6 +352,28 @@ class Board:
                 f"unknown pin {name!r} on {self.type}: use P0..P{self.spec.pins[-1].name[1:]} or a G name"
             )
         return pin
+
+    def pin_states(self) -> list[dict[str, Any]]:
+        """A snapshot of every pin for UIs and tests: what the script configured (mode, pull, latch,
+        hold, callback) next to what the pad's net really is (level 0, 1, 2=floating, 3=contention)."""
+        modes = {1: "IN", 2: "OUT", 7: "OPEN_DRAIN"}
+        pulls = {None: None, 1: "PULL_UP", 2: "PULL_DOWN"}
+        return [
+            {
+                "name": pin._name,
+                "exp_name": pin._info.exp_name,
+                "mode": modes.get(pin._mode, str(pin._mode)),
+                "pull": pulls.get(pin._pull, str(pin._pull)),
+                "value": pin._latch,
+                "level": pin._out.net.level,
+                "hold": pin._hold,
+                "trigger": pin._trigger,
+                "callback": pin._handler is not None and pin._trigger != 0,
+                "input_only": pin._info.input_only,
+                "rtc": pin._info.rtc,
+            }
+            for pin in self.pins
+        ]
 
     def __repr__(self) -> str:
         return f"<Board {self.name} ({self.type}) at {self.now} ns>"
