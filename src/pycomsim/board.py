@@ -375,6 +375,39 @@ class Board:
             for pin in self.pins
         ]
 
+    # ---- parts and stimuli on this board's pads (sim/parts.py, sim/stimuli.py) ----
+    def button(self, pin: str, **options: Any) -> Any:
+        """The push button on `pin` (to GND): the expansion board's for P10 when it is on, else one
+        made on first use. `board.button("P10").press(at="100ms", hold="50ms")`; `bounce=False` turns
+        contact bounce off."""
+        from .sim.parts import button_for
+
+        return button_for(self, pin, **options)
+
+    def led(self, pin: str, **options: Any) -> Any:
+        """The LED on `pin` (the expansion board's for P9 when it is on); `active_low=True` lights on low."""
+        from .sim.parts import led_for
+
+        return led_for(self, pin, **options)
+
+    def pull(self, pin: str, up: bool = True) -> Any:
+        """An external pull resistor on `pin`, to 3V3 (`up`) or to GND."""
+        from .sim.parts import PullResistor
+
+        return PullResistor(self, pin, up=up)
+
+    def generator(self, pin: str, freq: float, duty: float = 0.5, **options: Any) -> Any:
+        """A square-wave generator driving `pin` (`start`, `stop`, `open_drain` as options)."""
+        from .sim.stimuli import SignalGenerator
+
+        return SignalGenerator(self, pin, freq=freq, duty=duty, **options)
+
+    def levels(self, pin: str, levels: Iterable[Any], **options: Any) -> Any:
+        """Drive `pin` through timed levels: `[("0ms", 1), ("5ms", 0), ("9ms", "z")]`."""
+        from .sim.stimuli import LevelSequence
+
+        return LevelSequence(self, pin, levels, **options)
+
     def __repr__(self) -> str:
         return f"<Board {self.name} ({self.type}) at {self.now} ns>"
 

@@ -1,10 +1,17 @@
-"""Parts on a board's nets: LEDs, push buttons, pull resistors, and the Pycom expansion board."""
+"""Parts on a board's nets: LEDs, push buttons, pull resistors, and the Pycom expansion board.
+
+Times given to parts (`press(at=...)`) are absolute virtual times of the run, as ints of ns or strings
+with a unit; `None` means now.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from greenlet import getcurrent
 
 from ..units import parse_duration
+from .bounce import Bounce, make_bounce
 from .net import EXT_HI, EXT_LO, HIGH, LOW, OFF, STRONG_LO, Driver
 
 if TYPE_CHECKING:
@@ -12,9 +19,21 @@ if TYPE_CHECKING:
     from ..pin import PinBase
 
 
+def board_now(board: Board) -> int:
+    """The board's time when called from its running script, else the kernel's (a test or a part)."""
+    if board.current is not None and getcurrent() is board.current:
+        return board.now
+    return board.kernel.now
+
+
+def when(board: Board, at: int | str | None, what: str) -> int:
+    return board_now(board) if at is None else parse_duration(at, what)
+
+
 class Led:
     """An LED between a pad and a supply rail: a load, it drives nothing. `active_low` means it
-    lights when the pad is driven low (wired from 3V3 into the pad)."""
+    lights when the pad is driven low (wired from 3V3 into the pad). `on` is its state now and
+    `history` every change as (t, on)."""
 
     def __init__(
         self, board: Board, pin: str, *, active_low: bool = False, name: str | None = None
@@ -24,6 +43,7 @@ class Led:
         self.active_low = active_low
         self.name = name or f"LED on {self.pin._name}"
         self.on = self._lit(self.pin._out.net.level)
+        self.history: list[tuple[int, bool]] = [(board.kernel.now, self.on)]
         self.pin._out.net.watchers.append(self._changed)
 
     def _lit(self, level: int) -> bool:
@@ -33,49 +53,99 @@ class Led:
         on = self._lit(new)
         if on != self.on:
             self.on = on
+            self.history.append((t, on))
             self.board.world.recorder.event(t, self.board.name, "led", (self.name, on))
+
+    @property
+    def blinks(self) -> int:
+        """How many times the LED lit up."""
+        return sum(1 for _, on in self.history[1:] if on)
+
+    def __repr__(self) -> str:
+        return f"<Led {self.board.name}.{self.pin._name} {'on' if self.on else 'off'}>"
 
 
 class PullResistor:
-    """An external resistor to 3V3 (`up=True`) or to GND: stronger than the pad's own pulls."""
+    """An external resistor to 3V3 (`up=True`) or to GND: stronger than the pad's own pulls, weaker
+    than any output."""
 
     def __init__(self, board: Board, pin: str, *, up: bool = True) -> None:
         self.pin = board.pin(pin)
+        self.up = up
         self.driver = Driver(
             f"{board.name}.{self.pin._name} external pull-{'up' if up else 'down'}"
         )
         board.world.attach(self.pin, self.driver, EXT_HI if up else EXT_LO)
 
+    def __repr__(self) -> str:
+        return f"<PullResistor {self.driver.name}>"
+
 
 class Button:
-    """A push button from a pad to GND: strong low while closed."""
+    """A push button from a pad to GND: strong low while the contact is closed. Presses and releases
+    bounce (a seeded burst of transitions, see `bounce.py`) unless `bounce=False`."""
 
-    def __init__(self, board: Board, pin: str, *, name: str | None = None) -> None:
+    def __init__(
+        self,
+        board: Board,
+        pin: str,
+        *,
+        name: str | None = None,
+        bounce: Bounce | bool | dict[str, Any] | None = True,
+    ) -> None:
         self.board = board
         self.pin = board.pin(pin)
         self.name = name or f"button on {self.pin._name}"
+        self.bounce = make_bounce(bounce)
         self.driver = Driver(f"{board.name}.{self.pin._name} {self.name}")
         board.world.attach(self.pin, self.driver)
-        self.pressed = False
+        self.pressed = False  # what the finger does
+        self.closed = False  # what the contact does (differs during a bounce burst)
+        self.presses = 0
+        self._burst = 0  # a new press or release cancels the rest of a burst still in flight
 
-    def _set(self, closed: bool) -> None:
-        self.pressed = closed
-        self.driver.set(STRONG_LO if closed else OFF, self.board.kernel.now)
+    def _contact(self, arg: tuple[int, bool]) -> None:
+        burst, closed = arg
+        if burst == self._burst:
+            self.closed = closed
+            self.driver.set(STRONG_LO if closed else OFF, self.board.kernel.now)
+
+    def _finger(self, pressed: bool) -> None:
+        if pressed == self.pressed:
+            return
+        self.pressed = pressed
+        if pressed:
+            self.presses += 1
+        board = self.board
+        t = board.kernel.now
+        board.world.recorder.event(t, board.name, "button", (self.name, pressed))
+        self._burst += 1
+        if self.bounce is None:
+            self._contact((self._burst, pressed))
+            return
+        for when_t, closed in self.bounce.burst(board.rng, t, pressed):
+            board.kernel.schedule(when_t, self._contact, (self._burst, closed))
 
     def press(self, at: int | str | None = None, hold: int | str | None = None) -> Button:
-        """Press at `at` (virtual time; now if None); release after `hold` if given."""
+        """Press at `at` (virtual time; now if None); release `hold` later if given."""
+        t = when(self.board, at, "press time")
         kernel = self.board.kernel
-        t = kernel.now if at is None else parse_duration(at, "press time")
-        kernel.schedule(t, lambda _: self._set(True))
+        kernel.schedule(t, lambda _: self._finger(True))
         if hold is not None:
-            kernel.schedule(t + parse_duration(hold, "hold"), lambda _: self._set(False))
+            kernel.schedule(t + parse_duration(hold, "hold"), lambda _: self._finger(False))
         return self
 
     def release(self, at: int | str | None = None) -> Button:
-        kernel = self.board.kernel
-        t = kernel.now if at is None else parse_duration(at, "release time")
-        kernel.schedule(t, lambda _: self._set(False))
+        t = when(self.board, at, "release time")
+        self.board.kernel.schedule(t, lambda _: self._finger(False))
         return self
+
+    def click(self, at: int | str | None = None, hold: int | str = "100ms") -> Button:
+        """Press and release: a short push (100 ms unless `hold` says otherwise)."""
+        return self.press(at=at, hold=hold)
+
+    def __repr__(self) -> str:
+        return f"<Button {self.board.name}.{self.pin._name} {'pressed' if self.pressed else 'released'}>"
 
 
 class ExpansionBoard:
@@ -86,3 +156,43 @@ class ExpansionBoard:
         self.led = Led(board, "P9", active_low=True, name="user LED")
         self.pull_up = PullResistor(board, "P10", up=True)
         self.button = Button(board, "P10", name="user button")
+
+
+def button_for(board: Board, pin: str, **options: Any) -> Button:
+    """`board.button(pin)`: the expansion-board button for P10/G17 when the expansion board is on,
+    else the button already on that pin, else a new one."""
+    target = board.pin(pin)
+    exp = getattr(board, "expansion_board", None)
+    parts = _parts(board)
+    if exp is not None and target is exp.button.pin:
+        button = exp.button
+    else:
+        button = parts.get(("button", target._name))
+        if button is None:
+            button = parts[("button", target._name)] = Button(board, pin, **options)
+            return button
+    if "bounce" in options:
+        button.bounce = make_bounce(options["bounce"])
+    if "name" in options:
+        button.name = options["name"]
+    return button
+
+
+def led_for(board: Board, pin: str, **options: Any) -> Led:
+    """`board.led(pin)`: the expansion-board LED for P9/G16, else the LED already on that pin, else a new one."""
+    target = board.pin(pin)
+    exp = getattr(board, "expansion_board", None)
+    if exp is not None and target is exp.led.pin and not options:
+        return exp.led
+    parts = _parts(board)
+    led = parts.get(("led", target._name))
+    if led is None:
+        led = parts[("led", target._name)] = Led(board, pin, **options)
+    return led
+
+
+def _parts(board: Board) -> dict[tuple[str, str], Any]:
+    parts = board.__dict__.get("_parts")
+    if parts is None:
+        parts = board.__dict__["_parts"] = {}
+    return parts
