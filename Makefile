@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The quickstart: blink the expansion-board LED and react to its button, pressed at 1.2 s.
+# The quickstart: blink the expansion-board LED and react to its button, pressed at 1.1 s for 300 ms.
 run: $(STAMP)
-	$(VENV)/bin/pycomsim run examples/quickstart.py --press P10@1200ms+300ms --until 3s
+	$(VENV)/bin/pycomsim run examples/quickstart.py --press P10@1100ms+300ms --until 3s
 
 # Debian tools the tests use to check what pycomsim writes: chromium (web UI), vcd2fst (gtkwave), sigrok-cli.
 system-deps:

@@ -1,0 +1,145 @@
+"""`pycomsim run`: stdout is the board's output, exit codes, usage errors, Ctrl-C."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from pycomsim.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def script(tmp_path, text, name="main.py"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def run_cli(capsys, *argv):
+    code = main(["run", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_stdout_is_exactly_what_the_script_prints(tmp_path, capsys):
+    path = script(tmp_path, 'print("hello")\nprint("a", "b", sep="-", end="!")\n')
+    code, out, err = run_cli(capsys, path, "--until", "10ms")
+    assert (code, out) == (0, "hello\na-b!")
+    assert err.startswith("pycomsim: ")  # the summary goes to stderr
+
+
+def test_until_stops_a_script_that_never_ends_at_that_virtual_time(tmp_path, capsys):
+    path = script(tmp_path, """
+        import time
+        while True:
+            time.sleep_ms(100)
+    """)
+    code, out, err = run_cli(capsys, path, "--until", "2s", "--json")
+    summary = json.loads(err.strip().splitlines()[-1])
+    assert code == 0
+    assert summary["virtual_ns"] == 2_000_000_000
+    assert summary["status"] == "reached --until"
+
+
+@pytest.mark.parametrize("until,ns", [("500us", 500_000), ("20ms", 20_000_000), ("2s", 2_000_000_000), ("1min", 60_000_000_000)])
+def test_until_accepts_units(tmp_path, capsys, until, ns):
+    path = script(tmp_path, "import time\nwhile True:\n    time.sleep_ms(1)\n")
+    code, _, err = run_cli(capsys, path, "--until", until, "--json")
+    assert json.loads(err.strip().splitlines()[-1])["virtual_ns"] == ns
+
+
+def test_script_that_returns_ends_the_run_with_exit_0(tmp_path, capsys):
+    path = script(tmp_path, "import time\ntime.sleep_ms(5)\nprint('bye')\n")
+    code, out, _ = run_cli(capsys, path)
+    assert (code, out) == (0, "bye\n")
+
+
+def test_script_exception_prints_user_traceback_on_stderr_and_exits_1(tmp_path, capsys):
+    path = script(tmp_path, """
+        from machine import Pin
+        print("before")
+        Pin('P10', mode=3)
+    """)
+    code, out, err = run_cli(capsys, path)
+    assert code == 1
+    assert out == "before\n"
+    assert f'File "{path}", line 4, in <module>' in err
+    assert "ValueError: invalid argument(s) value" in err
+    assert "pycomsim/" not in err.split("ValueError")[0].replace(str(path), "")  # no internal frames
+
+
+@pytest.mark.parametrize(
+    "argv,needle",
+    [
+        (["--board", "nopy"], "unknown board 'nopy'"),
+        (["--until", "10 parsecs"], "'10 parsecs'"),
+        (["--until", "-1"], "'-1'"),
+        (["--wire", "P9"], "bad wire 'P9'"),
+        (["--wire", "P9=P77"], "'P77'"),
+        (["--wire", "P9=P9"], "itself"),
+        (["--seed", "x"], "'x'"),
+    ],
+)
+def test_bad_usage_is_one_line_on_stderr_and_exit_2(tmp_path, capsys, argv, needle):
+    path = script(tmp_path, "print('never')\n")
+    code, out, err = run_cli(capsys, path, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and needle in err and "Traceback" not in err
+
+
+def test_missing_script_is_exit_2(tmp_path, capsys):
+    code, out, err = run_cli(capsys, tmp_path / "nope.py")
+    assert code == 2 and "script not found" in err and err.count("\n") == 1
+
+
+def test_wire_loops_an_output_back_to_an_input(tmp_path, capsys):
+    path = script(tmp_path, """
+        from machine import Pin
+        out = Pin('P11', Pin.OUT, value=1)
+        inp = Pin('P23', Pin.IN, Pin.PULL_DOWN)
+        print(inp())
+        out(0)
+        print(inp())
+    """)
+    code, out, _ = run_cli(capsys, path, "--wire", "P11=P23", "--no-expansion")
+    assert (code, out) == (0, "1\n0\n")
+
+
+def test_board_option_selects_the_board(tmp_path, capsys):
+    path = script(tmp_path, "from machine import Pin\nprint(Pin('P99').id())\n")
+    assert run_cli(capsys, path, "--board", "gpy")[:2] == (0, "P99\n")
+    assert run_cli(capsys, path, "--board", "lopy4")[0] == 1
+
+
+def test_ctrl_c_stops_a_never_ending_script_cleanly_with_exit_130(tmp_path):
+    path = script(tmp_path, """
+        import time
+        print("started")
+        while True:
+            time.sleep_ms(1)
+    """)
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "pycomsim.cli", "run", str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout.readline() == "started\n"
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    assert "interrupted" in err
+
+
+def test_quickstart_example_runs_and_reacts_to_the_button(capsys):
+    code, out, err = run_cli(capsys, EXAMPLES / "quickstart.py", "--press", "P10@1100ms+300ms", "--until", "3s")
+    assert code == 0
+    assert "button pressed at 11" in out
+    assert out.rstrip().endswith("done: 1 press(es), button reads 1")
