@@ -1,0 +1,170 @@
+"""Per-call figures against gpiozero's MockFactory: write, read, and edge -> user handler.
+
+pycomsim runs the timed loop inside a board's script (as a user's code runs); gpiozero runs the same loop
+on a `MockPin` from the host. Recording stays on for both: pycomsim appends to the net's trace, and
+gpiozero's MockPin appends a `PinState` to `pin.states` on every change.
+"""
+
+from __future__ import annotations
+
+from common import Figure, clock_ns, interleaved
+from gpiozero import Button as ZeroButton
+from gpiozero.pins.mock import MockFactory
+
+from pycomsim import Board
+
+# a general-purpose pad with nothing else on its net (P9 would add the expansion-board LED's watcher)
+OUT_PIN, IN_PIN, BUTTON_PIN = "P11", "P3", "P10"
+
+
+def _in_script(body):
+    """Run `body(board)` as the board's main script and return what it returns."""
+    board = Board("lopy4", seed=0)
+    result = []
+    board.run(lambda: result.append(body(board)))
+    if board.error is not None:
+        raise board.error
+    return result[0]
+
+
+def _ours_write(n: int) -> float:
+    def body(board: Board) -> float:
+        Pin = board.machine.Pin
+        p = Pin(OUT_PIN, Pin.OUT)
+        t = clock_ns()
+        for _ in range(n):
+            p.value(1)
+            p.value(0)
+        dt = clock_ns() - t
+        trace = p._out.net.trace
+        assert trace is not None and len(trace) >= 2 * n, "recording must be on"
+        return dt / (2 * n)
+
+    return _in_script(body)
+
+
+def _peer_write(n: int) -> float:
+    pin = MockFactory().pin(17)
+    pin.function = "output"
+    t = clock_ns()
+    for _ in range(n):
+        pin.state = 1
+        pin.state = 0
+    dt = clock_ns() - t
+    assert len(pin.states) >= 2 * n
+    return dt / (2 * n)
+
+
+def _ours_read(n: int) -> float:
+    def body(board: Board) -> float:
+        Pin = board.machine.Pin
+        p = Pin(IN_PIN, Pin.IN, Pin.PULL_UP)
+        t = clock_ns()
+        for _ in range(n):
+            p.value()
+        dt = clock_ns() - t
+        assert p.value() == 1
+        return dt / n
+
+    return _in_script(body)
+
+
+def _peer_read(n: int) -> float:
+    pin = MockFactory().pin(18)
+    pin.function = "input"
+    t = clock_ns()
+    for _ in range(n):
+        pin.state  # noqa: B018 - the read is what is timed
+    return (clock_ns() - t) / n
+
+
+def _ours_edge(n: int) -> float:
+    """The expansion-board button (a stimulus on P10's net) pressed and released `n` times, 1 ms
+    apart, without contact bounce (gpiozero's drive_low() does not bounce either); the script's
+    IRQ_FALLING handler counts. Timed: the kernel run that delivers them."""
+    board = Board("lopy4", seed=0)
+    count = [0]
+
+    def main() -> None:
+        Pin = board.machine.Pin
+        button = Pin(BUTTON_PIN, Pin.IN, Pin.PULL_UP)
+        button.callback(Pin.IRQ_FALLING, lambda pin: count.__setitem__(0, count[0] + 1))
+        while True:
+            board.time.sleep(3600)
+
+    board.load(main)
+    board.world.run(until="1ms")
+    t0 = board.kernel.now
+    button = board.button(BUTTON_PIN, bounce=False)
+    for i in range(n):
+        button.press(at=t0 + i * 1_000_000 + 100_000, hold=200_000)
+    t = clock_ns()
+    board.world.run(until=n * 1_000_000)
+    dt = clock_ns() - t
+    assert count[0] == n, f"{count[0]} handler runs for {n} presses"
+    return dt / n
+
+
+def _peer_edge(n: int) -> float:
+    factory = MockFactory()
+    button = ZeroButton(19, pin_factory=factory)
+    count = [0]
+    button.when_pressed = lambda: count.__setitem__(0, count[0] + 1)
+    pin = factory.pin(19)
+    t = clock_ns()
+    for _ in range(n):
+        pin.drive_low()
+        pin.drive_high()
+    dt = clock_ns() - t
+    assert count[0] == n
+    button.close()
+    return dt / n
+
+
+def _per_call(name, what, ours, peer, n, rounds) -> Figure:
+    ours_ns, peer_ns, pairs = interleaved(rounds, lambda: ours(n), lambda: peer(n))
+    return Figure(
+        name=name,
+        pycomsim=ours_ns,
+        peer=peer_ns,
+        unit="ns",
+        ratio=ours_ns / peer_ns,
+        target=0.5,
+        op="<=",
+        what=what,
+        rounds=pairs,
+        extra={"calls_per_round": n},
+    )
+
+
+def write(quick: bool, rounds: int) -> Figure:
+    return _per_call(
+        "write",
+        "p.value(1); p.value(0) on an OUT pin, recording on, per call vs MockPin.state = x",
+        _ours_write,
+        _peer_write,
+        2_000 if quick else 200_000,
+        rounds,
+    )
+
+
+def read(quick: bool, rounds: int) -> Figure:
+    return _per_call(
+        "read",
+        "p.value() on an IN pin, per call vs MockPin.state read",
+        _ours_read,
+        _peer_read,
+        2_000 if quick else 500_000,
+        rounds,
+    )
+
+
+def edge(quick: bool, rounds: int) -> Figure:
+    return _per_call(
+        "edge->callback",
+        "button press+release to the IRQ handler, per event vs drive_low()/drive_high() -> when_pressed",
+        _ours_edge,
+        _peer_edge,
+        200 if quick else 20_000,
+        rounds,
+    )

@@ -1,0 +1,93 @@
+"""`make bench`: every figure of issue 6, pycomsim and its peer side by side in one run.
+
+Prints one line per figure (name, pycomsim, peer, ratio, target, pass/fail) and writes the whole record,
+rounds included, to benchmarks/results.json. `--quick` shrinks every figure to a smoke run (the numbers
+then mean nothing; the structure is the same). Exit status is 0 even when a target is missed: the table
+is the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_memory  # noqa: E402
+import bench_pin  # noqa: E402
+import bench_throughput  # noqa: E402
+from common import Figure  # noqa: E402
+
+FIGURES = {
+    "write": bench_pin.write,
+    "read": bench_pin.read,
+    "edge": bench_pin.edge,
+    "throughput": bench_throughput.throughput,
+    "scale": bench_throughput.scale,
+    "memory": bench_memory.memory,
+}
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "ns":
+        return f"{value:,.0f} ns"
+    if unit == "s":
+        return f"{value:,.2f} s"
+    return f"{value:,.1f} {unit}"
+
+
+def format_line(fig: Figure) -> str:
+    verdict = "pass" if fig.passed else "FAIL"
+    return (
+        f"{fig.name:<20} pycomsim {_fmt(fig.pycomsim, fig.unit):>12}   peer {_fmt(fig.peer, fig.unit):>12}"
+        f"   ratio {fig.ratio:8.2f}   target {fig.op} {fig.target:g}   {verdict}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks/run.py", description=__doc__)
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: checks the runner, not speed"
+    )
+    parser.add_argument("--rounds", type=int, default=None, help="rounds per figure (median taken)")
+    parser.add_argument(
+        "--only", action="append", choices=sorted(FIGURES), help="run only this figure (repeatable)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=HERE / "results.json", help="where to write JSON"
+    )
+    args = parser.parse_args(argv)
+    rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)
+    if rounds < 1:
+        parser.error(f"--rounds must be at least 1, got {rounds}")
+
+    started = time.perf_counter()
+    figures = []
+    for key in args.only or FIGURES:
+        fig = FIGURES[key](args.quick, rounds)
+        figures.append(fig)
+        print(format_line(fig), flush=True)
+    elapsed = time.perf_counter() - started
+    record = {
+        "quick": args.quick,
+        "rounds": rounds,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "elapsed_s": elapsed,
+        "figures": [fig.to_json() for fig in figures],
+    }
+    args.out.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"{len(figures)} figures in {elapsed:.0f} s; results in {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
