@@ -74,6 +74,7 @@ class Board:
         self.wake_reason: tuple[int, list | None] = (PWRON_WAKE, None)
         self.wake_pins: tuple[list[PinBase], int, bool] | None = None
         self.boot_count = 0
+        self.pending_fault: BaseException | None = None  # strict runs: raised at the next API call
         self.output: list[str] = []  # everything the board printed, for tests and the UI
         self._stdout = stdout
         self._prefix = ""
@@ -140,8 +141,16 @@ class Board:
             return
         self.kernel.schedule(self.now, self._resume_task, task)
         self.kernel.loop_glet.switch()
+        if self.pending_fault is not None:
+            self._raise_pending_fault()
         if self.irq.queue and not self.irq.busy_wait:
             self.irq.kick(self.now)
+
+    def _raise_pending_fault(self) -> None:
+        """A strict run's fault that a part or stimulus caused while this task waited: it surfaces
+        here, in the script, when the task runs again (World._contention)."""
+        error, self.pending_fault = self.pending_fault, None
+        raise error  # type: ignore[misc]
 
     def _resume_task(self, task: greenlet) -> None:
         if not task.dead:
@@ -177,6 +186,8 @@ class Board:
         if self.irq.queue:
             self.irq.kick(self.now)
         self.kernel.loop_glet.switch()
+        if self.pending_fault is not None:
+            self._raise_pending_fault()
 
     # ---- running programs ----
     def run(self, program: Any = None, until: int | str | None = None) -> Board:
@@ -206,6 +217,7 @@ class Board:
     def _boot(self, _: object) -> None:
         self.boot_pending = False
         self.boot_count += 1
+        self.pending_fault = None
         self._apply_boot_state()
         self.world.recorder.event(self.kernel.now, self.name, "boot", self.reset_cause)
         self.main_glet = greenlet(self._main_body, parent=self.kernel.loop_glet)

@@ -119,10 +119,11 @@ class Net:
         self.level = level
         if self._record is not None:
             self._record(t << 2 | level)
-        if level == CONTENTION and self.on_fault is not None:
-            self.on_fault(self, self.strong_drivers(), t)
         for watch in self.watchers:
             watch(old, level, t)
+        # after the watchers: a strict run raises from on_fault, and everyone has seen the change by then
+        if level == CONTENTION and self.on_fault is not None:
+            self.on_fault(self, self.strong_drivers(), t)
 
     def settle(self, t: int) -> None:
         """Recompute the level from scratch (after wiring or attaching a part) and record it."""
@@ -136,6 +137,8 @@ class Net:
         if level != old:
             for watch in self.watchers:
                 watch(old, level, t)
+            if level == CONTENTION and self.on_fault is not None:  # a wire joined two driven nets
+                self.on_fault(self, self.strong_drivers(), t)
 
     def strong_drivers(self) -> list[Driver]:
         return [d for d in self.drivers if d.code in (STRONG_LO, STRONG_HI)]

@@ -95,7 +95,7 @@ class Button:
     ) -> None:
         self.board = board
         self.pin = board.pin(pin)
-        self.name = name or f"button on {self.pin._name}"
+        self.name = name or "button"
         self.bounce = make_bounce(bounce)
         self.driver = Driver(f"{board.name}.{self.pin._name} {self.name}")
         board.world.attach(self.pin, self.driver)

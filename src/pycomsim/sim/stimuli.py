@@ -58,7 +58,7 @@ class SignalGenerator:
         self.period_ns = round(1e9 / self.freq)
         if self.period_ns < 2:
             raise ValueError(f"bad generator freq {freq!r}: the period is below 2 ns")
-        self.name = name or f"generator on {self.pin._name}"
+        self.name = name or "signal generator"
         self._lo, self._hi = _codes(open_drain)
         self.driver = Driver(f"{board.name}.{self.pin._name} {self.name}")
         board.world.attach(self.pin, self.driver, OFF)
@@ -110,7 +110,7 @@ class LevelSequence:
     ) -> None:
         self.board = board
         self.pin = board.pin(pin)
-        self.name = name or f"levels on {self.pin._name}"
+        self.name = name or "level source"
         lo, hi = _codes(open_drain)
         self.steps: list[tuple[int, int]] = []
         for i, entry in enumerate(levels):

@@ -6,6 +6,8 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from greenlet import getcurrent
+
 from ..exc import FaultError, UsageError
 from ..units import format_ns, parse_duration
 from .kernel import NEVER, Kernel
@@ -25,10 +27,12 @@ class Report:
     board: str
     kind: str  # 'contention', 'floating input read', ...
     message: str
+    repeats: int = 0  # the same fault again later (same net, same drivers): counted, not re-reported
 
     def __str__(self) -> str:
         where = f"{self.board} " if self.board else ""
-        return f"[{format_ns(self.t)}] {where}{self.kind}: {self.message}"
+        again = f" (and {self.repeats} more times)" if self.repeats else ""
+        return f"[{format_ns(self.t)}] {where}{self.kind}: {self.message}{again}"
 
 
 class World:
@@ -43,6 +47,7 @@ class World:
         self._run_until_idle = False
         self._stderr = stderr
         self._wired = False
+        self._fault_index: dict[tuple[str, tuple[str, ...]], Report] = {}
 
     # ---- building ----
     def add_board(self, board: Board) -> None:
@@ -153,13 +158,40 @@ class World:
 
     # ---- reports ----
     def _contention(self, net: Net, drivers: list[Driver], t: int) -> None:
-        names = " and ".join(d.name for d in drivers)
-        report = Report(t, "", "contention", f"{names} drive {net.name} to different levels")
-        self.faults.append(report)
-        self.recorder.event(t, "", "fault", str(report))
-        self.notice(str(report))
-        if self.strict:
-            raise FaultError(f"contention: {names} drive {net.name} to different levels")
+        """Two strong drivers disagree. The net reads 0 (Board.undefined_read). Reported once per net
+        and set of drivers, with the time; repeats are counted. Strict runs raise FaultError in the
+        script that made the offending call, or, when a part or stimulus caused it, in the script of
+        every board with a pad on the net at its next API call (never in the kernel)."""
+        from ..sim.net import CODE_NAMES
+
+        names = sorted(f"{d.name} {CODE_NAMES[d.code]}" for d in drivers)
+        message = f"{' and '.join(names)} on net {net.name}"
+        key = (net.name, tuple(names))
+        seen = self._fault_index.get(key)
+        if seen is not None:
+            seen.repeats += 1
+        else:
+            report = self._fault_index[key] = Report(t, "", "contention", message)
+            self.faults.append(report)
+            self.recorder.event(t, "", "fault", str(report))
+            self.notice(str(report))
+        if not self.strict:
+            return
+        error_text = f"contention at {format_ns(t)}: {message}"
+        running = self._running_board()
+        if running is not None:
+            raise FaultError(error_text)
+        for board in {id(d.owner._b): d.owner._b for d in drivers if d.owner is not None}.values():
+            if board.pending_fault is None:
+                board.pending_fault = FaultError(error_text)
+
+    def _running_board(self) -> Board | None:
+        """The board whose task (script or interrupt handler) is running now, if any."""
+        me = getcurrent()
+        for board in self.boards.values():
+            if board.current is me and me is not self.kernel.loop_glet:
+                return board
+        return None
 
     def warn(self, board: Board, kind: str, message: str) -> None:
         report = Report(board.now, board.name, kind, message)
