@@ -1,0 +1,79 @@
+"""Build the board modules pycomsim.lang provides, one fresh set per board.
+
+``LangContext`` holds what several modules of one board share (its virtual flash, heap model,
+random generator, serial output); ``build_module(real_name, ctx)`` returns a new
+``types.ModuleType`` for every firmware module whose provider is ``'lang'`` in
+``firmware_modules.BUILTIN_MODULES``. Modules provided by the core (umachine, utime, pycom,
+builtins, __main__) are not built here.
+"""
+
+from __future__ import annotations
+
+import random
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .firmware_modules import BUILTIN_MODULES, WEAK_LINKS
+from .mod_gc import HeapModel, make_gc, make_heap, make_micropython
+from .mod_host import make_array, make_cmath, make_math
+from .mod_sys import make_sys
+from .mod_ubinascii import make_ubinascii
+from .mod_ucollections import make_ucollections
+from .mod_uerrno import make_uerrno
+from .mod_uio_ure import make_uio, make_ure
+from .mod_ujson import make_ujson
+from .mod_uos import make_uos
+from .mod_ustruct import make_ustruct
+from .vflash import VirtualFlash
+
+
+@dataclass
+class LangContext:
+    board_type: str
+    flash_root: Path
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    write: Callable[[str], Any] | None = None  # the board's serial output; None: host stdout
+    modules: dict[str, types.ModuleType] = field(default_factory=dict)  # the board's sys.modules
+    schedule: Callable[[Any, Any], None] | None = None  # only if the core wants to offer one
+    flash: VirtualFlash = field(init=False)
+    heap: HeapModel = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.flash = VirtualFlash(self.flash_root)
+        self.heap = make_heap(self.board_type)
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        """The board's builtin ``open`` (through the VFS)."""
+        return self.flash.open(*args, **kwargs)
+
+
+FACTORIES: dict[str, Callable[[LangContext], types.ModuleType]] = {
+    "micropython": lambda c: make_micropython(
+        c.board_type, c.heap, write=c.write, schedule=c.schedule
+    ),
+    "array": lambda c: make_array(),
+    "uio": lambda c: make_uio(c.open),
+    "ucollections": lambda c: make_ucollections(),
+    "ustruct": lambda c: make_ustruct(),
+    "math": lambda c: make_math(),
+    "cmath": lambda c: make_cmath(),
+    "sys": lambda c: make_sys(c.board_type, modules=c.modules),
+    "gc": lambda c: make_gc(c.heap),
+    "uerrno": lambda c: make_uerrno(),
+    "ujson": lambda c: make_ujson(),
+    "ure": lambda c: make_ure(),
+    "ubinascii": lambda c: make_ubinascii(),
+    "uos": lambda c: make_uos(c.flash_root, c.board_type, rng=c.rng, flash=c.flash),
+}
+
+
+def build_module(name: str, ctx: LangContext) -> types.ModuleType:
+    """A new board module for ``name`` (real name or weak link); KeyError if not provided here."""
+    real = WEAK_LINKS.get(name, name)
+    info = BUILTIN_MODULES.get(real)
+    if info is None or info.provider != "lang":
+        raise KeyError(name)
+    return FACTORIES[real](ctx)
