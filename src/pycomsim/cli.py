@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a script on a simulated board")
     run.add_argument("script", nargs="?", help="the script to run as main.py")
     run.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="run several boards, wires, parts and stimuli from a TOML file (docs/scenario.md)",
+    )
+    run.add_argument(
         "--board",
         default=DEFAULT_BOARD,
         help=f"board type: {', '.join(BOARDS)} (default {DEFAULT_BOARD})",
@@ -73,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="end with the summary as one JSON object on stderr"
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
+    run.add_argument(
+        "--ui",
+        action="store_true",
+        help="watch the board live in the browser (serves a page on 127.0.0.1; Ctrl-C to stop)",
+    )
+    run.add_argument("--port", help="with --ui: the port to serve on (default: a free port)")
+    run.add_argument(
+        "--speed", help="with --ui: virtual seconds per wall second, e.g. 0.1 or 10 (default 1)"
+    )
     return parser
 
 
@@ -87,9 +101,33 @@ def _parse_press(spec: str) -> tuple[str, int, int | None]:
         raise CliError(f"bad --press {spec!r}: {error}") from None
 
 
+def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
+    """`--scenario FILE`: the boards come from the file; --until, --strict, --wire and --press
+    (with board names: a.P10@1s) apply on top of it."""
+    from .sim.scenario import load_scenario
+
+    if args.script:
+        raise CliError(f"give a script or --scenario, not both (got {args.script!r})")
+    if args.until is not None:
+        parse_duration(args.until, "--until")
+    scenario = load_scenario(args.scenario, strict=True if args.strict else None)
+    world = scenario.world
+    for wire in args.wire:
+        world.wire_spec(wire)
+    for spec in args.press:
+        ref, at, hold = _parse_press(spec)
+        pin = world.resolve_pin(ref)
+        pin._b.button(pin._name).press(at=at, hold=hold)
+    if args.until is None and scenario.until is not None:
+        args.until = scenario.until
+    return world, list(scenario.boards.values())
+
+
 def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
+    if args.scenario:
+        return _setup_scenario(args)
     if not args.script:
-        raise CliError("no script given: pycomsim run SCRIPT")
+        raise CliError("no script given: pycomsim run SCRIPT (or --scenario FILE)")
     script = Path(args.script)
     if not script.is_file():
         raise CliError(f"script not found: {args.script}")
@@ -106,20 +144,19 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
     )
     for spec in args.press:
         pin, at, hold = _parse_press(spec)
-        from .sim.parts import Button
-
-        target = (
-            board.expansion_board.button
-            if (not args.no_expansion and board.pin(pin)._name == "P10")
-            else Button(board, pin)
-        )
-        target.press(at=at, hold=hold)
+        board.button(pin).press(at=at, hold=hold)  # the expansion board's button for P10
     board.load(script)
     return board.world, [board]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if (args.port is not None or args.speed is not None) and not args.ui:
+        raise CliError("--port and --speed only apply with --ui")
     world, boards = _setup(args)
+    if args.ui:
+        from .web.launch import run_ui  # the web stack is only imported when asked for
+
+        return run_ui(world, boards, port=args.port, speed=args.speed, until=args.until)
     started = host_time.perf_counter()
     status = "ended"
     code = EXIT_OK

@@ -1,0 +1,247 @@
+"""Scenario files: several boards, the wires between them, parts and stimuli, and the run length, in TOML.
+
+`load_scenario("bench.toml")` builds a World and returns a `Scenario`; `pycomsim run --scenario FILE`
+runs it. The format is documented with a complete example in docs/scenario.md. Every error names the
+file, the key and the problem (a ScenarioError, a UsageError: exit 2 on the CLI, no traceback).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..exc import UsageError
+from ..units import parse_duration
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+TOP_KEYS = {
+    "until",
+    "strict",
+    "boards",
+    "wires",
+    "buttons",
+    "leds",
+    "pulls",
+    "generators",
+    "levels",
+}
+BOARD_KEYS = {"type", "script", "seed", "expansion"}
+PART_KEYS = {
+    "buttons": ({"pin"}, {"name", "bounce", "presses"}),
+    "leds": ({"pin"}, {"name", "active_low"}),
+    "pulls": ({"pin"}, {"up"}),
+    "generators": ({"pin", "freq"}, {"duty", "start", "stop", "open_drain", "name"}),
+    "levels": ({"pin", "levels"}, {"open_drain", "name"}),
+}
+PRESS_KEYS = {"at", "hold"}
+BOARD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+class ScenarioError(UsageError):
+    """A bad scenario file: the message names the file, the key and the problem."""
+
+
+@dataclass
+class Scenario:
+    path: Path
+    world: Any  # World
+    boards: dict[str, Any]  # name -> Board
+    until: int | None = None  # ns, None: until every board is idle
+    parts: list[Any] = field(default_factory=list)
+
+    def run(self, until: int | str | None = None) -> int:
+        """Run to `until` (default: the file's `until`); returns the virtual time reached."""
+        return self.world.run(until=until if until is not None else self.until)
+
+
+def load_scenario(
+    path: str | Path, *, strict: bool | None = None, stdout: Any = None, stderr: Any = None
+) -> Scenario:
+    """Read `path` and build its world: boards loaded with their scripts, wires, parts and stimuli.
+    `strict` overrides the file's `strict` when given."""
+    path = Path(path)
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ScenarioError(f"{where}: cannot read the scenario file: {error.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{where}: not a UTF-8 text file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{where}: invalid TOML: {error}") from None
+    return _Builder(path, data).build(strict=strict, stdout=stdout, stderr=stderr)
+
+
+class _Builder:
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
+
+    def fail(self, key: str, problem: str) -> ScenarioError:
+        return ScenarioError(f"{self.path}: {key}: {problem}")
+
+    def check(self, key: str, fn: Callable[[], Any]) -> Any:
+        """Run `fn`, turning our own ValueErrors (durations, pins, ...) into errors naming `key`."""
+        try:
+            return fn()
+        except ScenarioError:
+            raise
+        except (ValueError, TypeError, FileNotFoundError) as error:
+            raise self.fail(key, str(error)) from None
+
+    def keys(self, key: str, table: Any, required: set[str], optional: set[str]) -> dict:
+        if not isinstance(table, dict):
+            raise self.fail(key, f"expected a table, got {_kind(table)}")
+        unknown = sorted(set(table) - required - optional)
+        if unknown:
+            allowed = ", ".join(sorted(required | optional))
+            raise self.fail(
+                f"{key}.{unknown[0]}" if key else unknown[0], f"unknown key (allowed: {allowed})"
+            )
+        missing = sorted(required - set(table))
+        if missing:
+            raise self.fail(key, f"missing key {missing[0]!r}")
+        return table
+
+    def build(self, *, strict: bool | None, stdout: Any, stderr: Any) -> Scenario:
+        from ..board import Board
+        from .world import World
+
+        data = self.keys("", self.data, {"boards"}, TOP_KEYS - {"boards"})
+        file_strict = data.get("strict", False)
+        if not isinstance(file_strict, bool):
+            raise self.fail("strict", f"expected true or false, got {file_strict!r}")
+        until = None
+        if "until" in data:
+            until = self.check("until", lambda: parse_duration(data["until"], "until"))
+        boards_table = data["boards"]
+        if not isinstance(boards_table, dict) or not boards_table:
+            raise self.fail("boards", "expected at least one [boards.NAME] table")
+        world = World(strict=file_strict if strict is None else strict, stderr=stderr)
+        boards: dict[str, Any] = {}
+        programs: dict[str, Path] = {}
+        for name, spec in boards_table.items():
+            key = f"boards.{name}"
+            if not BOARD_NAME.match(name):
+                raise self.fail(key, "a board name is letters, digits, '_' or '-' (no dots)")
+            spec = self.keys(key, spec, set(), BOARD_KEYS)
+            seed = spec.get("seed", 0)
+            if not isinstance(seed, int) or isinstance(seed, bool):
+                raise self.fail(f"{key}.seed", f"expected an integer, got {seed!r}")
+            expansion = spec.get("expansion", True)
+            if not isinstance(expansion, bool):
+                raise self.fail(f"{key}.expansion", f"expected true or false, got {expansion!r}")
+            board_type = spec.get("type", "lopy4")
+            boards[name] = self.check(
+                f"{key}.type",
+                lambda t=board_type, s=seed, n=name, e=expansion: Board(
+                    t, seed=s, name=n, expansion=e, world=world, stdout=stdout
+                ),
+            )
+            if "script" in spec:
+                script = spec["script"]
+                if not isinstance(script, str):
+                    raise self.fail(f"{key}.script", f"expected a file name, got {script!r}")
+                script_path = (self.path.parent / script).resolve()
+                if not script_path.is_file():
+                    raise self.fail(f"{key}.script", f"script not found: {script_path}")
+                programs[name] = script_path
+        self.world = world
+        self.single = len(boards) == 1
+        self.wires(data.get("wires", {}))
+        parts = self.parts(data)
+        for name, script_path in programs.items():
+            boards[name].load(script_path)
+        return Scenario(self.path, world, boards, until, parts)
+
+    # ---- pins, wires, parts ----
+    def pin(self, key: str, ref: Any) -> tuple[Any, Any]:
+        """'board.P9' (or 'P9' when there is one board) -> (board, pin)."""
+        if not isinstance(ref, str):
+            raise self.fail(key, f"expected a pin like 'a.P9', got {ref!r}")
+        board_name, dot, pin_name = ref.rpartition(".")
+        if not dot and not self.single:
+            raise self.fail(key, f"pin {ref!r} needs a board name, e.g. 'a.{ref}'")
+        if dot and board_name not in self.world.boards:
+            known = ", ".join(self.world.boards)
+            raise self.fail(key, f"unknown board {board_name!r} in {ref!r} (boards: {known})")
+        board = self.world.boards[board_name] if dot else next(iter(self.world.boards.values()))
+        pin = self.check(key, lambda: board.pin(pin_name))
+        return board, pin
+
+    def wires(self, table: Any) -> None:
+        if not isinstance(table, dict):
+            raise self.fail("wires", f'expected a table of "a.P9" = "b.P10", got {_kind(table)}')
+        for left, rights in table.items():
+            key = f'wires."{left}"'
+            _, a = self.pin(key, left)
+            for right in rights if isinstance(rights, list) else [rights]:
+                _, b = self.pin(key, right)
+                if a is b:
+                    raise self.fail(key, f"pin {left!r} is wired to itself")
+                self.check(key, lambda a=a, b=b: self.world.wire(a, b))
+
+    def parts(self, data: dict[str, Any]) -> list[Any]:
+        made: list[Any] = []
+        for section, (required, optional) in PART_KEYS.items():
+            entries = data.get(section, [])
+            if not isinstance(entries, list):
+                raise self.fail(section, f"expected [[{section}]] tables, got {_kind(entries)}")
+            for i, entry in enumerate(entries):
+                key = f"{section}[{i}]"
+                entry = self.keys(key, entry, required, optional)
+                board, pin = self.pin(f"{key}.pin", entry["pin"])
+                made.append(getattr(self, "make_" + section)(key, board, pin._name, entry))
+        return made
+
+    def make_buttons(self, key: str, board: Any, pin: str, entry: dict) -> Any:
+        options = {k: entry[k] for k in ("name", "bounce") if k in entry}
+        button = self.check(key, lambda: board.button(pin, **options))
+        presses = entry.get("presses", [])
+        if not isinstance(presses, list):
+            raise self.fail(
+                f"{key}.presses", "expected a list like [{at = '100ms', hold = '50ms'}]"
+            )
+        for j, press in enumerate(presses):
+            pkey = f"{key}.presses[{j}]"
+            press = self.keys(pkey, press, {"at"}, PRESS_KEYS - {"at"})
+            for name in press:
+                self.check(f"{pkey}.{name}", lambda v=press[name], n=name: parse_duration(v, n))
+            button.press(at=press["at"], hold=press.get("hold"))
+        return button
+
+    def make_leds(self, key: str, board: Any, pin: str, entry: dict) -> Any:
+        from .parts import Led
+
+        options = {k: entry[k] for k in ("name", "active_low") if k in entry}
+        return self.check(key, lambda: Led(board, pin, **options))
+
+    def make_pulls(self, key: str, board: Any, pin: str, entry: dict) -> Any:
+        up = entry.get("up", True)
+        if not isinstance(up, bool):
+            raise self.fail(f"{key}.up", f"expected true (to 3V3) or false (to GND), got {up!r}")
+        return board.pull(pin, up=up)
+
+    def make_generators(self, key: str, board: Any, pin: str, entry: dict) -> Any:
+        options = {
+            k: entry[k] for k in ("duty", "start", "stop", "open_drain", "name") if k in entry
+        }
+        return self.check(key, lambda: board.generator(pin, freq=entry["freq"], **options))
+
+    def make_levels(self, key: str, board: Any, pin: str, entry: dict) -> Any:
+        options = {k: entry[k] for k in ("open_drain", "name") if k in entry}
+        return self.check(key, lambda: board.levels(pin, entry["levels"], **options))
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a table", list: "a list", str: "a string"}.get(type(value), repr(value))
