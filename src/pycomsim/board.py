@@ -18,6 +18,7 @@ from .tracebacks import format_user_exception
 
 if TYPE_CHECKING:
     from .sim.world import World
+    from .trace import PinTrace
 
 # machine.reset_cause() values (modmachine.c)
 PWRON_RESET, HARD_RESET, WDT_RESET, DEEPSLEEP_RESET, SOFT_RESET, BROWN_OUT_RESET = range(6)
@@ -355,6 +356,12 @@ class Board:
     @property
     def now_ns(self) -> int:
         return self.now
+
+    def trace(self, pin: str, start: int | str = 0, end: int | str | None = None) -> PinTrace:
+        """What pad `pin` did so far: `.edges()`, `.value_at('12ms')`, `.frequency()`, ..."""
+        from .trace import PinTrace
+
+        return PinTrace(self, pin, start, end)
 
     def pin(self, name: str) -> PinBase:
         """The Pin object named `name` ('P9' or 'G16'); a ValueError names a bad one."""

@@ -2,26 +2,107 @@
 
 A trace is an `array('q')` of `(t_ns << 2) | level` words, one 8-byte word per change, appended from the
 hot path with the array's own C `append`. Levels are net levels: 0, 1, 2 (floating) and 3 (contention).
+10 million edges take 80 MB. For longer runs the recorder spills: at a checkpoint (a kernel event every
+few ms of virtual time, armed by `Recorder.arm`) any array holding more than its share of the memory budget
+moves all but its last two words to an anonymous temporary file, so memory stays bounded and the hot path
+keeps appending to the same array object. Readers (`Trace.words`) see disk and memory as one sequence.
+
+Board events (IRQ, drops, faults, RGB colour, boots, ...) are stored in columns too: a time and an index
+into a table of distinct (board, kind, detail) keys, 12 bytes per event. LED states are 1-bit signals and
+go to a trace of their own (`led_traces`), 8 bytes per change.
 """
 
 from __future__ import annotations
 
+import heapq
+import tempfile
 from array import array
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
+
+_READ_CHUNK = 1 << 16  # words read back from a spill file at a time
 
 
-class Trace(array):
-    """Level changes of one net: decode with `changes()`; the first entry is the level at time 0."""
+class SpillArray(array):
+    """An array whose head can move to a temporary file; `total()` and `words()` cover both parts."""
 
     name: str
+    _spill: IO[bytes] | None
+    _spilled: int
 
-    def __new__(cls, name: str) -> Trace:
-        self = super().__new__(cls, "q")
+    def __new__(cls, typecode: str, name: str = "") -> SpillArray:
+        self = super().__new__(cls, typecode)
         self.name = name
+        self._spill = None
+        self._spilled = 0
         return self
 
+    def total(self) -> int:
+        """Entries recorded, on disk and in memory."""
+        return self._spilled + len(self)
+
+    def spill(self, keep: int = 2, spill_dir: str | None = None) -> int:
+        """Move all but the last `keep` entries to disk; return how many moved."""
+        n = len(self) - keep
+        if n <= 0:
+            return 0
+        if self._spill is None:
+            self._spill = tempfile.TemporaryFile(prefix="pycomsim-", dir=spill_dir)
+        self._spill.seek(0, 2)
+        array(self.typecode, self[:n]).tofile(self._spill)
+        del self[:n]  # in place: the hot path's bound `append` stays valid
+        self._spilled += n
+        return n
+
+    def words(self, start: int = 0) -> Iterator[int]:
+        """Entries from absolute index `start` on, disk first, then memory."""
+        spilled = self._spilled
+        if start < spilled and self._spill is not None:
+            f = self._spill
+            itemsize = self.itemsize
+            pos = start
+            while pos < spilled:
+                n = min(_READ_CHUNK, spilled - pos)
+                f.seek(pos * itemsize)
+                chunk = array(self.typecode)
+                chunk.frombytes(f.read(n * itemsize))
+                yield from chunk
+                pos += n
+            start = spilled
+        yield from self[start - spilled :] if start > spilled else self
+
+    def close(self) -> None:
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+
+
+class Trace(SpillArray):
+    """Level changes of one net: decode with `changes()`; the first entry is the level at time 0."""
+
+    def __new__(cls, name: str) -> Trace:
+        return super().__new__(cls, "q", name)  # type: ignore[return-value]
+
     def changes(self) -> list[tuple[int, int]]:
-        return [(word >> 2, word & 3) for word in self]
+        return [(word >> 2, word & 3) for word in self.words()]
+
+    def __reduce_ex__(self, protocol: Any) -> Any:  # the spill file stays behind: copy the words
+        return (_rebuild_trace, (self.name, list(self.words())))
+
+    def __copy__(self) -> Trace:
+        return _rebuild_trace(self.name, list(self.words()))
+
+    def __deepcopy__(self, memo: Any) -> Trace:
+        return self.__copy__()
+
+
+def _rebuild_trace(name: str, words: list[int]) -> Trace:
+    trace = Trace(name)
+    trace.extend(words)
+    return trace
 
 
 def record_level(trace: Trace, t: int, level: int) -> None:
@@ -39,14 +120,88 @@ def record_level(trace: Trace, t: int, level: int) -> None:
 class Event(NamedTuple):
     t: int
     board: str
-    kind: str  # 'irq', 'drop', 'fault', 'warning', 'led', 'rgb', 'boot', 'print'
+    kind: str  # 'irq', 'drop', 'fault', 'warning', 'led', 'rgb', 'boot', 'deepsleep', 'button', ...
     detail: Any
 
 
+class EventLog:
+    """Board events in columns: times, and indexes into a table of distinct (board, kind, detail).
+
+    Iterating yields `Event`s in time order, LED changes (kept as traces) merged in."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self._recorder = recorder
+        self.times = SpillArray("q", "event times")
+        self.keys = SpillArray("l", "event keys")
+        self.table: list[tuple[str, str, Any]] = []
+        self._index: dict[tuple[str, str, Any], int] = {}
+
+    def append(self, t: int, board: str, kind: str, detail: Any) -> None:
+        key = (board, kind, detail)
+        try:
+            i = self._index.get(key)
+        except TypeError:  # an unhashable detail: never shared
+            i = None
+            self.table.append(key)
+            i = len(self.table) - 1
+        else:
+            if i is None:
+                i = self._index[key] = len(self.table)
+                self.table.append(key)
+        self.times.append(t)
+        self.keys.append(i)
+
+    def _own(self) -> Iterator[Event]:
+        table = self.table
+        for t, i in zip(self.times.words(), self.keys.words(), strict=True):
+            board, kind, detail = table[i]
+            yield Event(t, board, kind, detail)
+
+    def _leds(self, key: tuple[str, str], trace: Trace) -> Iterator[Event]:
+        board, name = key
+        words = trace.words()
+        next(words, None)  # the state at registration is not an event
+        for word in words:
+            yield Event(word >> 2, board, "led", (name, bool(word & 3)))
+
+    def __iter__(self) -> Iterator[Event]:
+        leds = [self._leds(k, tr) for k, tr in self._recorder.led_traces.items()]
+        if not leds:
+            return self._own()
+        return heapq.merge(self._own(), *leds, key=lambda e: e.t)
+
+    def __len__(self) -> int:
+        leds = sum(max(0, tr.total() - 1) for tr in self._recorder.led_traces.values())
+        return self.times.total() + leds
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return list(self)[index]
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def of_kind(self, kind: str, board: str | None = None) -> list[Event]:
+        return [e for e in self if e.kind == kind and (board is None or e.board == board)]
+
+    def count(self, kind: str) -> int:
+        if kind == "led":
+            return sum(1 for e in self if e.kind == "led")
+        wanted = {i for i, (_, k, _) in enumerate(self.table) if k == kind}
+        return sum(1 for i in self.keys.words() if i in wanted)
+
+
 class Recorder:
-    def __init__(self) -> None:
-        self.traces: dict[str, Trace] = {}  # 'board.P9' (or 'P9' alone) -> the net's trace
-        self.events: list[Event] = []
+    def __init__(self, *, memory_words: int = 16 << 20, spill_dir: str | None = None) -> None:
+        self.traces: dict[str, Trace] = {}  # 'board.P9' -> the net's trace (wired pads share one)
+        self.led_traces: dict[tuple[str, str], Trace] = {}  # (board, LED name) -> on/off changes
+        self.events = EventLog(self)
+        self.memory_words = (
+            memory_words  # budget for in-memory words before spilling (16M = 128 MB)
+        )
+        self.spill_dir = spill_dir
+        self.spilled_words = 0
+        self.checkpoint_listeners: list[Callable[[int], None]] = []
+        self._armed: tuple[Kernel, int] | None = None
 
     def trace(self, key: str) -> Trace:
         trace = self.traces.get(key)
@@ -55,4 +210,63 @@ class Recorder:
         return trace
 
     def event(self, t: int, board: str, kind: str, detail: Any = None) -> None:
-        self.events.append(Event(t, board, kind, detail))
+        if kind == "led" and isinstance(detail, tuple) and len(detail) == 2:
+            name, on = detail
+            trace = self.led_traces.get((board, name))
+            if trace is None:
+                trace = self.led_traces[(board, name)] = Trace(f"{board}.{name}")
+                trace.append(0 if on else 1)  # before its first change the LED was the other way
+            record_level(trace, t, 1 if on else 0)
+            return
+        self.events.append(t, board, kind, detail)
+
+    # ---- bounded memory for long runs ----
+    def arm(self, kernel: Kernel, period_ns: int = 10_000_000) -> None:
+        """Checkpoint every `period_ns` of virtual time while anything else is scheduled: spill
+        traces over budget and tell listeners (a streaming VCD writer) how far time is final."""
+        self._armed = (kernel, period_ns)
+        kernel.schedule(kernel.now + period_ns, self._checkpoint, kernel)
+
+    def disarm(self) -> None:
+        self._armed = None
+
+    def _checkpoint(self, kernel: Kernel) -> None:
+        if self._armed is None or self._armed[0] is not kernel:
+            return
+        self.checkpoint(kernel.now)
+        if kernel.pending():  # something else will happen: keep watching; else the run is over
+            kernel.schedule(kernel.now + self._armed[1], self._checkpoint, kernel)
+
+    def checkpoint(self, t: int) -> None:
+        """Every change before `t` is final: no task can record earlier than the kernel clock."""
+        for listener in self.checkpoint_listeners:
+            listener(t)
+        self.bound_memory()
+
+    def arrays(self) -> list[SpillArray]:
+        unique = {id(tr): tr for tr in self.traces.values()}
+        unique.update({id(tr): tr for tr in self.led_traces.values()})
+        return [*unique.values(), self.events.times, self.events.keys]
+
+    def memory_words_used(self) -> int:
+        return sum(len(a) for a in self.arrays())
+
+    def bound_memory(self) -> int:
+        """Spill the biggest arrays until the in-memory words fit in the budget; return words moved."""
+        arrays = self.arrays()
+        used = sum(len(a) for a in arrays)
+        moved = 0
+        if used <= self.memory_words:
+            return 0
+        for a in sorted(arrays, key=len, reverse=True):
+            if used <= self.memory_words // 2:  # leave headroom: don't spill at every checkpoint
+                break
+            n = a.spill(spill_dir=self.spill_dir)
+            used -= n
+            moved += n
+        self.spilled_words += moved
+        return moved
+
+    def close(self) -> None:
+        for a in self.arrays():
+            a.close()

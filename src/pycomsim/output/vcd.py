@@ -1,0 +1,142 @@
+"""Recorded pad levels as a Value Change Dump (IEEE 1364 VCD), written with pyvcd.
+
+Timescale 1 ns; one scope per board (the board's name), one 1-bit wire per pad named by its module name
+(`P9`); a floating net is `z`, contention is `x`. Pads wired together share a net, so their wires carry
+the same changes. Several changes of one net at the same instant are written as the last one only.
+
+`VcdStream` writes while the run goes on: the recorder's checkpoints tell it up to which time the traces
+are final, and `close()` (call it in a `finally`) writes the rest and the end time, so the file is complete
+even when the script raised or the run was interrupted. `write_vcd` is the one-shot form.
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from vcd import VCDWriter
+
+from .. import __version__
+from ..exc import UsageError
+from ..trace import end_time, select_pins
+
+if TYPE_CHECKING:
+    from ..sim.recorder import Trace
+    from ..sim.world import World
+
+_LEVELS = ("0", "1", "z", "x")  # net levels 0, 1, FLOATING, CONTENTION
+
+
+def open_output(out: str | Path | IO[Any], what: str = "VCD file") -> tuple[IO[str], Any]:
+    """A text stream on `out` (a path, a text stream or a binary stream) and what to do to finish it:
+    close our own file, detach a wrapper from the caller's binary stream, or nothing."""
+    if isinstance(out, (str, Path)):
+        try:
+            stream = open(out, "w", encoding="ascii", newline="\n")  # noqa: SIM115
+        except OSError as error:
+            raise UsageError(f"cannot write {what} {str(out)!r}: {error.strerror}") from None
+        return stream, stream.close
+    if isinstance(out, io.TextIOBase):
+        return out, out.flush
+    if isinstance(out, (io.RawIOBase, io.BufferedIOBase)) or "b" in str(getattr(out, "mode", "")):
+        wrapper = io.TextIOWrapper(out, encoding="ascii", newline="\n")  # type: ignore[arg-type]
+
+        def finish() -> None:
+            wrapper.flush()
+            wrapper.detach()  # the caller's stream stays open
+
+        return wrapper, finish
+    if hasattr(out, "write"):
+        return out, getattr(out, "flush", lambda: None)  # type: ignore[return-value]
+    raise UsageError(f"cannot write {what} to {out!r}: expected a path or a stream")
+
+
+class VcdStream:
+    """A VCD file being written as the run goes on; see the module docstring."""
+
+    def __init__(
+        self, world: World, out: str | Path | IO[Any], *, pins: Iterable[str] | str | None = None
+    ) -> None:
+        self.world = world
+        signals = select_pins(world, pins)  # validate before creating the file
+        self._stream, self._finish = open_output(out)
+        self.writer = VCDWriter(
+            self._stream,
+            timescale="1 ns",
+            date="",  # no wall-clock date: the same run gives a byte-identical file
+            version=f"pycomsim {__version__}",
+            comment="net levels: z = floating (nothing drives it), x = contention",
+        )
+        self.vars = []
+        self.traces: list[Trace] = []
+        for board, pin in signals:
+            self.vars.append(self.writer.register_var(board.name, pin._name, "wire", 1, init="x"))
+            self.traces.append(pin._out.net.trace)
+        self.cursors = [0] * len(self.traces)
+        self.written_to = -1  # every change before this time is in the file
+        self.closed = False
+
+    def _changes(self, idx: int, bound: int) -> Iterator[tuple[int, int, int]]:
+        """(t, idx, level) of the trace's changes before `bound`, the last one of each instant."""
+        trace = self.traces[idx]
+        n = self.cursors[idx]
+        pending = -1
+        for word in trace.words(n):
+            if word >> 2 >= bound:
+                break
+            if pending >= 0 and pending >> 2 != word >> 2:
+                yield pending >> 2, idx, pending & 3
+            pending = word
+            n += 1
+        if pending >= 0:
+            yield pending >> 2, idx, pending & 3
+        self.cursors[idx] = n
+
+    def write_until(self, t: int) -> None:
+        """Write every change strictly before `t` (changes at `t` itself may still come)."""
+        if self.closed or t <= self.written_to:
+            return
+        streams = [self._changes(i, t) for i in range(len(self.traces))]
+        change, variables = self.writer.change, self.vars
+        for when, idx, level in heapq.merge(*streams):
+            change(variables[idx], when, _LEVELS[level])
+        self.written_to = t
+        self._stream.flush()
+
+    def close(self, end: int | None = None) -> None:
+        """Write everything up to `end` (default: where the run ended) and finish the file."""
+        if self.closed:
+            return
+        try:
+            if end is None:
+                end = end_time(self.world)
+            self.write_until(end + 1)
+            self.writer.close(end)
+        finally:
+            self.closed = True
+            self._finish()
+
+    def __enter__(self) -> VcdStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def write_vcd(
+    world: World,
+    out: str | Path | IO[Any],
+    *,
+    pins: Iterable[str] | str | None = None,
+    until: int | str | None = None,
+) -> None:
+    """Write the recorded pads of `world` (or only `pins`, e.g. ['P9', 'b.P10']) as VCD to `out` (a
+    path, a text or a binary stream), up to `until` (virtual time; default: where the run ended)."""
+    from ..units import parse_duration
+
+    end = parse_duration(until, "until") if until is not None else None
+    stream = VcdStream(world, out, pins=pins)
+    stream.close(end)
