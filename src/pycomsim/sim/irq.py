@@ -138,11 +138,17 @@ class InterruptTask:
         board.resume(self.glet)
 
     def _body(self) -> None:
+        from ..board import Reboot  # board imports this module
+
         board = self.board
         while True:
             self.running = True
             try:
                 self._drain()
+            except Reboot as reboot:  # machine.reset()/deepsleep() called from a handler
+                self.running = False
+                board._reboot(reboot)
+                return
             finally:
                 self.running = False
             board.current = None
