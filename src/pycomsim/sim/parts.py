@@ -12,7 +12,7 @@ from greenlet import getcurrent
 
 from ..units import parse_duration
 from .bounce import Bounce, make_bounce
-from .net import EXT_HI, EXT_LO, HIGH, LOW, OFF, STRONG_LO, Driver
+from .net import EXT_HI, EXT_LO, HIGH, LOW, OFF, STRONG_HI, STRONG_LO, Driver
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -47,13 +47,21 @@ class Led:
         self.pin._out.net.watchers.append(self._changed)
 
     def _lit(self, level: int) -> bool:
-        return level == (LOW if self.active_low else HIGH)
+        # An LED needs milliamps: a strong driver on its lit side, not a 45 kOhm pull (the boot
+        # pull-down leaves the expansion LED dark). Strength is looked at when the level changes.
+        counts = self.pin._out.net.counts
+        if self.active_low:
+            return level == LOW and counts[STRONG_LO] > 0
+        return level == HIGH and counts[STRONG_HI] > 0
 
     def _changed(self, old: int, new: int, t: int) -> None:
         on = self._lit(new)
         if on != self.on:
             self.on = on
-            self.history.append((t, on))
+            if self.history[-1][0] == t:  # settled within one instant (boot): keep the last state
+                self.history.pop()
+            if not self.history or self.history[-1][1] != on:
+                self.history.append((t, on))
             self.board.world.recorder.event(t, self.board.name, "led", (self.name, on))
 
     @property

@@ -25,13 +25,16 @@ class DeepSleep:
         self.rtc_wake = RTC_WAKE
         board.world.recorder.event(board.now, board.name, "deepsleep", self.sleep_ns)
         board.pycom._set_heartbeat(False)  # the RGB LED is off while the chip sleeps
+        # modmachine.c machine_pin_deepsleep_wakeup: enable_pull keeps ESP_PD_DOMAIN_RTC_PERIPH on, so
+        # the pulls of RTC pads (the wake-capable ones) stay; otherwise that domain powers down too
         keep_pulls = board.wake_pins[2] if board.wake_pins else False
-        wake_pins = set(board.wake_pins[0]) if board.wake_pins else set()
         for pin in board.pins:  # the digital domain powers down: unheld pads let go
             if pin._pad_frozen:
                 continue
+            if pin._name in board.peripherals:
+                board.release_peripheral(pin._name)  # UART TX and the RGB LED data line stop too
             pin._out.set(OFF, board.now)
-            if not (keep_pulls and pin in wake_pins):
+            if not (keep_pulls and pin._info.wake):
                 pin._pullres.set(OFF, board.now)
         board.boot_pending = True  # a sleeping board still has work: it will wake
         if self.sleep_ns is not None:
