@@ -363,6 +363,13 @@ class Board:
 
         return PinTrace(self, pin, start, end)
 
+    def run_until(self, condition: Any, timeout: int | str = "10s", poll: int | str = "100us") -> int:
+        """Run the world until `condition()` is true (checked every `poll` of virtual time); return
+        that time. TimeoutError after `timeout` of virtual time."""
+        from .testing.run import run_until
+
+        return run_until(self, condition, timeout=timeout, poll=poll)
+
     def pin(self, name: str) -> PinBase:
         """The Pin object named `name` ('P9' or 'G16'); a ValueError names a bad one."""
         pin = self.Pin._by_name.get(name) if isinstance(name, str) else None
