@@ -1,0 +1,229 @@
+"""The live board page: a Starlette app serving the static page, a WebSocket for live updates, the VCD.
+
+Security: the server binds 127.0.0.1 only; every request must name a local Host (no DNS rebinding);
+a WebSocket whose Origin is not the page's own is refused before it is accepted; client messages are
+validated (`protocol.py`) and only ever select one of a few fixed actions; a bad one gets an error
+message on the socket and the connection stays up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import socket
+import sys
+from bisect import bisect_left
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from .protocol import Command, ProtocolError, parse_message
+from .session import FRAME_S, LiveSession
+from .wave import TraceCursor, trace_for
+
+STATIC = Path(__file__).parent / "static"
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+DEFAULT_RESOLUTION_NS = 100_000
+WINDOW_PIXELS = 4000  # a newly watched pin gets this many resolution steps of history
+
+
+class ClientView:
+    """What one page has been sent: log position, watched pins and their trace cursors."""
+
+    def __init__(self, session: LiveSession) -> None:
+        self.session = session
+        self.log_index = 0
+        self.seq = -1
+        self.resolution_ns = DEFAULT_RESOLUTION_NS
+        self.cursors: dict[str, TraceCursor | None] = {}
+
+    def watch(self, cmd: Command) -> None:
+        if cmd.resolution_ns is not None:
+            self.resolution_ns = cmd.resolution_ns
+        session = self.session
+        traces = session.world.recorder.traces
+        old = self.cursors
+        cursors: dict[str, TraceCursor | None] = {}
+        for name in cmd.pins:
+            module = session.module_name[name]
+            if module in old:
+                cursors[module] = old[module]
+                continue
+            trace = trace_for(traces, session.board.name, module)
+            cursor = None
+            if trace is not None:
+                cursor = TraceCursor(trace)
+                since = session.kernel.now - self.resolution_ns * WINDOW_PIXELS
+                cursor.sent = max(bisect_left(trace, max(since, 0) << 2), 1)
+            cursors[module] = cursor
+        self.cursors = cursors  # swapped whole: the page's writer reads it from another thread
+
+    def frame(self) -> dict[str, Any] | None:
+        session = self.session
+        msg: dict[str, Any] = {"type": "frame"}
+        state = session.state
+        if state["seq"] != self.seq:
+            self.seq = state["seq"]
+            msg["state"] = state
+        entries, self.log_index = session.log_since(self.log_index)
+        if entries:
+            msg["log"] = entries
+        waves = {}
+        for name, cursor in list(self.cursors.items()):
+            if cursor is not None:
+                update = cursor.update(self.resolution_ns)
+                if update is not None:
+                    waves[name] = update
+        if waves:
+            msg["wave"] = waves
+        return msg if len(msg) > 1 else None
+
+
+def origin_allowed(origin: str | None, host: str | None, allowed_hosts: Iterable[str]) -> bool:
+    """The page's own origin only: http://<the Host the socket was opened on>, a local host."""
+    if not origin or not host:
+        return False
+    hostname = urlsplit(f"//{host}").hostname
+    return hostname in allowed_hosts and origin == f"http://{host}"
+
+
+def create_app(session: LiveSession, *, allowed_hosts: Iterable[str] = LOCAL_HOSTS) -> Starlette:
+    hosts = tuple(allowed_hosts)
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+    async def state(request: Request) -> Response:
+        return JSONResponse(session.state)
+
+    async def vcd(request: Request) -> Response:
+        from ..output.vcd import write_vcd
+
+        def dump() -> str:
+            out = io.StringIO()
+            write_vcd(session.world, out)
+            return out.getvalue()
+
+        text = await asyncio.wrap_future(session.submit(dump))
+        name = Path(str(session.board.program or "run")).stem or "run"
+        return Response(
+            text,
+            media_type="text/plain; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.vcd"'},
+        )
+
+    async def live(ws: WebSocket) -> None:
+        if not origin_allowed(ws.headers.get("origin"), ws.headers.get("host"), hosts):
+            await ws.close(code=1008)  # before accept: the handshake is refused with 403
+            return
+        await ws.accept()
+        lock = asyncio.Lock()
+
+        async def send(msg: dict[str, Any]) -> None:
+            async with lock:
+                await ws.send_json(msg)
+
+        view = ClientView(session)
+        await send(session.hello())
+
+        async def reader() -> None:
+            while True:
+                message = await ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    return
+                raw = message.get("text")
+                if raw is None:
+                    raw = message.get("bytes") or b""
+                try:
+                    cmd = parse_message(raw, session.pin_names)
+                    if cmd.type == "watch":
+                        await asyncio.wrap_future(session.submit(lambda c=cmd: view.watch(c)))
+                    else:
+                        await asyncio.wrap_future(session.handle(cmd))
+                except ProtocolError as error:
+                    await send({"type": "error", "message": str(error)})
+
+        async def writer() -> None:
+            while True:
+                msg = view.frame()
+                if msg is not None:
+                    await send(msg)
+                await asyncio.sleep(FRAME_S)
+
+        tasks = [asyncio.create_task(reader()), asyncio.create_task(writer())]
+        try:
+            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                error = task.exception()
+                if error is not None and not isinstance(error, WebSocketDisconnect):
+                    raise error
+        except (WebSocketDisconnect, RuntimeError):
+            pass  # the page went away
+        finally:
+            for task in tasks:
+                task.cancel()
+            with contextlib.suppress(Exception):
+                await ws.close()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        session.start()
+        try:
+            yield
+        finally:
+            session.stop()
+
+    return Starlette(
+        routes=[
+            Route("/", index),
+            Route("/state.json", state),
+            Route("/run.vcd", vcd),
+            WebSocketRoute("/ws", live),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))],
+        lifespan=lifespan,
+    )
+
+
+def bind(port: int = 0) -> socket.socket:
+    """A listening socket on 127.0.0.1 (never another interface); port 0 picks a free one."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as error:
+        sock.close()
+        raise ValueError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}") from None
+    sock.listen(64)
+    return sock
+
+
+def serve(session: LiveSession, sock: socket.socket, *, stderr: Any = None) -> None:
+    """Serve the page until Ctrl-C (the caller prints the URL)."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        create_app(session),
+        log_level="warning",
+        access_log=False,
+        ws_max_size=65536,
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        (stderr or sys.stderr).flush()

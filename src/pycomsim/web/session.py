@@ -1,0 +1,320 @@
+"""A live run: one simulated world advanced in paced slices on a thread of its own.
+
+The simulator is single-threaded (its tasks are greenlets, bound to the thread that made them), so
+everything that touches it happens on the session's thread: the web server only queues commands
+(`submit`) and reads what the thread publishes, the latest `state` snapshot (swapped whole) and the
+append-only `log`. Traces are read directly: appends to an `array` are atomic and readers copy slices.
+
+Each slice ends with a fence event one nanosecond after it, because a task that never sleeps runs
+ahead of the kernel clock up to the next pending event: without the fence, a `while True: p.toggle()`
+script would run to the next heartbeat seconds ahead before the page saw anything.
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from ..sim.net import OFF, STRONG_HI, STRONG_LO, Driver
+from ..units import format_ns
+from .pacing import Pacer
+from .protocol import Command, ProtocolError
+
+if TYPE_CHECKING:
+    from ..board import Board
+
+FRAME_S = 1 / 50  # how often the page gets a new picture
+MAX_LOG = 2000  # log entries kept for pages that connect late
+MAX_TEXT = 32_768  # printed text kept per frame: a print loop must not flood the page
+_DRIVE_CODES = {"high": STRONG_HI, "low": STRONG_LO, "release": OFF}
+
+
+def _noop(_: object) -> None:
+    """The slice fence: an event that only makes running tasks park."""
+
+
+class LiveSession:
+    def __init__(
+        self,
+        board: Board,
+        *,
+        speed: float = 1.0,
+        until_ns: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        stderr: Any = None,
+    ) -> None:
+        self.board = board
+        self.world = board.world
+        self.kernel = board.kernel
+        self.pacer = Pacer(speed, clock=clock)
+        self.until = None if until_ns is None else self.kernel.now + until_ns
+        self.status = "running"
+        self.crashed = False
+        self._clock = clock
+        self._stderr = stderr
+        self._commands: queue.Queue[tuple[Callable[[], Any], Future]] = queue.Queue()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._probes: dict[str, Driver] = {}
+        self._log: list[dict[str, Any]] = []
+        self._log_base = 0  # index of _log[0] in the whole log
+        self._log_lock = threading.Lock()
+        self._seen = {"out": 0, "failed": 0, "faults": 0, "warnings": 0, "events": 0}
+        static = board.pin_states()
+        self.pins_static = [
+            {k: s[k] for k in ("name", "exp_name", "input_only", "rtc")} for s in static
+        ]
+        self.module_name = {s["name"]: s["name"] for s in static}
+        self.module_name.update({s["exp_name"]: s["name"] for s in static})
+        self.pin_names = frozenset(self.module_name)
+        self.state: dict[str, Any] = {}
+        self.seq = 0
+        self._snapshot()
+
+    # ---- any thread ----
+    def start(self) -> None:
+        if self._thread is None:
+            self.pacer.rebase(self.kernel.now)
+            self._thread = threading.Thread(target=self._loop, name="pycomsim-sim", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def submit(self, fn: Callable[[], Any]) -> Future:
+        """Run `fn` on the simulator's thread between two slices; its result comes in the Future."""
+        future: Future = Future()
+        if self._thread is None:  # not started (tests drive the session by hand): run here
+            self._call(fn, future)
+        else:
+            self._commands.put((fn, future))
+        return future
+
+    def handle(self, cmd: Command) -> Future:
+        """Carry out a validated client command on the simulator's thread."""
+        return self.submit(lambda: self.apply(cmd))
+
+    def log_since(self, index: int) -> tuple[list[dict[str, Any]], int]:
+        """Log entries from `index` on (older ones may have been dropped) and the next index."""
+        with self._log_lock:
+            start = max(index - self._log_base, 0)
+            entries = self._log[start:]
+            return entries, self._log_base + len(self._log)
+
+    def hello(self) -> dict[str, Any]:
+        board = self.board
+        return {
+            "type": "hello",
+            "board": board.name,
+            "board_type": board.type,
+            "sysname": board.spec.sysname,
+            "pins": self.pins_static,
+            "expansion": getattr(board, "expansion_board", None) is not None,
+            "until": self.until,
+        }
+
+    # ---- the simulator's thread ----
+    def apply(self, cmd: Command) -> None:
+        kind = cmd.type
+        if kind == "pause":
+            self.pacer.pause()
+        elif kind == "resume":
+            if self.status != "running":
+                raise ProtocolError(f"cannot resume: the run has {self.status}")
+            self.pacer.resume(self.kernel.now)
+        elif kind == "step":
+            self.pacer.pause()
+            self.step(cmd.ns or 0)
+        elif kind == "speed":
+            self.pacer.set_speed(cmd.speed or 1.0, self.kernel.now)
+        elif kind == "button":
+            self.press_button(cmd.action == "press")
+        elif kind == "drive":
+            self.drive(cmd.pin or "", cmd.level or "release")
+        self._snapshot()
+
+    def step(self, ns: int) -> None:
+        if self.status != "running":
+            raise ProtocolError(f"cannot step: the run has {self.status}")
+        target = self.kernel.now + ns
+        if self.until is not None:
+            target = min(target, self.until)
+        self._run_to(target)
+        self._after_slice()
+
+    def press_button(self, pressed: bool) -> None:
+        exp = getattr(self.board, "expansion_board", None)
+        if exp is None:
+            raise ProtocolError("this board has no expansion board, so no user button")
+        if pressed:
+            exp.button.press()
+        else:
+            exp.button.release()
+        self._settle()
+
+    def drive(self, pin_name: str, level: str) -> None:
+        """Drive a pad from the page like a lab probe: strongly high or low, or let it go."""
+        name = self.module_name.get(pin_name)
+        if name is None or level not in _DRIVE_CODES:
+            raise ProtocolError(f"cannot drive {pin_name!r} {level!r}")
+        probe = self._probes.get(name)
+        if probe is None:
+            probe = self._probes[name] = Driver(f"{self.board.name}.{name} web probe")
+            self.world.attach(self.board.pin(name), probe, OFF)
+        code = _DRIVE_CODES[level]
+        self.kernel.schedule(self.kernel.now, lambda _: probe.set(code, self.kernel.now))
+        self._settle()
+
+    def tick(self) -> None:
+        """One frame: advance as far as the wall clock allows, then publish."""
+        if self.status == "running" and not self.pacer.paused:
+            target = self.pacer.target(self.kernel.now)
+            if self.until is not None:
+                target = min(target, self.until)
+            self._run_to(target)
+        self._after_slice()
+
+    def _after_slice(self) -> None:
+        if self.until is not None and self.kernel.now >= self.until and self.status == "running":
+            self.status = "reached --until"
+            self.pacer.pause()
+        self.pacer.note(self.kernel.now)
+        self._collect()
+        self._snapshot()
+
+    def _run_to(self, t: int) -> None:
+        kernel = self.kernel
+        if t <= kernel.now:
+            return
+        kernel.schedule(t + 1, _noop)
+        self._guarded(lambda: self.world.run(until=t - kernel.now))
+
+    def _settle(self) -> None:
+        """Let what was just scheduled at the current instant happen (even while paused)."""
+        self.kernel.schedule(self.kernel.now + 1, _noop)
+        self._guarded(lambda: self.world.run(until=0))
+        self._collect()
+
+    def _guarded(self, fn: Callable[[], Any]) -> None:
+        try:
+            fn()
+        except Exception as error:  # a simulator bug must not take the page down with it
+            self.crashed = True
+            self.status = "crashed"
+            self.pacer.pause()
+            self._append("error", f"pycomsim: internal error: {type(error).__name__}: {error}\n")
+            print(f"pycomsim: internal error: {error!r}", file=self._stderr or sys.stderr)
+
+    def _loop(self) -> None:
+        next_frame = self._clock()
+        while not self._stop.is_set():
+            self.tick()
+            next_frame += FRAME_S
+            now = self._clock()
+            if next_frame < now:
+                next_frame = now  # do not pile up frames the host could not afford
+            deadline = next_frame
+            while not self._stop.is_set():
+                wait = deadline - self._clock()
+                if wait <= 0:
+                    break
+                try:
+                    fn, future = self._commands.get(timeout=min(wait, 0.1))
+                except queue.Empty:
+                    continue
+                self._call(fn, future)
+
+    @staticmethod
+    def _call(fn: Callable[[], Any], future: Future) -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(fn())
+        except BaseException as error:  # handed to the caller, which decides what to say
+            future.set_exception(error)
+
+    # ---- what the page sees ----
+    def _append(self, kind: str, text: str) -> None:
+        with self._log_lock:
+            self._log.append({"kind": kind, "text": text})
+            extra = len(self._log) - MAX_LOG
+            if extra > 0:
+                del self._log[:extra]
+                self._log_base += extra
+
+    def _collect(self) -> None:
+        board, world, seen = self.board, self.world, self._seen
+        output = board.output
+        if len(output) > seen["out"]:
+            text = "".join(output[seen["out"] :])
+            seen["out"] = len(output)
+            if len(text) > MAX_TEXT:
+                text = "...\n" + text[-MAX_TEXT:]
+            self._append("out", text)
+            sys.stdout.flush()  # a person watching the page may also be tailing stdout
+        for event in world.recorder.events[seen["events"] :]:
+            if event.kind == "boot" and event.board == board.name and event.detail != 0:
+                self._append(
+                    "info", f"[{format_ns(event.t)}] board rebooted (reset cause {event.detail})\n"
+                )
+        seen["events"] = len(world.recorder.events)
+        for b, error in world.failed[seen["failed"] :]:
+            text = b.format_exception(error)
+            self._append("error", text)
+            print(text, end="", file=self._stderr or sys.stderr)
+        seen["failed"] = len(world.failed)
+        for kind in ("faults", "warnings"):
+            reports = getattr(world, kind)
+            for report in reports[seen[kind] :]:
+                self._append(kind[:-1], str(report) + "\n")
+            seen[kind] = len(reports)
+
+    def _snapshot(self) -> None:
+        board, kernel = self.board, self.kernel
+        exp = getattr(board, "expansion_board", None)
+        pins = board.pin_states()
+        for state in pins:
+            probe = self._probes.get(state["name"])
+            state["driven"] = (
+                None
+                if probe is None or probe.code == OFF
+                else ("high" if probe.code == STRONG_HI else "low")
+            )
+            for key in ("exp_name", "input_only", "rtc"):
+                del state[key]  # static: sent once in hello
+        if self.status == "running" and board.finished and not board.busy():
+            shown = "script ended"
+        else:
+            shown = self.status
+        rtf = self.pacer.real_time_factor
+        self.seq += 1
+        self.state = {
+            "type": "state",
+            "seq": self.seq,
+            "t": kernel.now,
+            "time": format_ns(kernel.now),
+            "rtf": None if rtf is None else round(rtf, 3),
+            "speed": self.pacer.speed,
+            "paused": self.pacer.paused,
+            "status": shown,
+            "pins": pins,
+            "led": None if exp is None else bool(exp.led.on),
+            "button": None if exp is None else bool(exp.button.pressed),
+            "rgb": board.pycom.colour,
+            "irq": {
+                "alive": board.irq.alive,
+                "runs": board.irq.runs,
+                "dropped": board.irq.dropped,
+                "queued": len(board.irq.queue),
+            },
+            "faults": len(self.world.faults),
+            "warnings": len(self.world.warnings),
+        }

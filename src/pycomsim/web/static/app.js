@@ -1,0 +1,191 @@
+// The live board page: one WebSocket to the simulator; everything shown comes from its messages,
+// and everything sent is one of a few fixed commands (see web/protocol.py).
+import { BoardView } from "./board.js";
+import { WaveView, formatNs } from "./wave.js";
+
+const $ = (sel) => document.querySelector(sel);
+const LEVEL_TEXT = ["0", "1", "z", "x"];
+const LEVEL_CLASS = ["low", "high", "floating", "contention"];
+const TRIGGERS = { 1: "rising", 2: "falling", 3: "both", 4: "low level", 5: "high level" };
+const MAX_CONSOLE_NODES = 3000;
+
+const page = { hello: null, state: null, board: null, wave: new WaveView($("#wave")), watched: [], rows: new Map() };
+window.pycomsim = page; // for tests and curious users: the last state the page drew
+
+const ws = new WebSocket(`ws://${location.host}/ws`);
+const send = (msg) => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg)); };
+
+ws.addEventListener("message", (event) => {
+  const msg = JSON.parse(event.data);
+  if (msg.type === "hello") onHello(msg);
+  else if (msg.type === "frame") onFrame(msg);
+  else if (msg.type === "error") toast(msg.message);
+});
+ws.addEventListener("close", () => {
+  $("#status").textContent = "disconnected";
+  $("#status").className = "status stopped";
+});
+
+function onHello(hello) {
+  page.hello = hello;
+  document.title = `pycomsim · ${hello.sysname}`;
+  $("#board-title").textContent = `${hello.sysname} “${hello.board}”`;
+  page.board = new BoardView($("#board-svg"), hello, { onPinClick: toggleWatch, onButton: setButton });
+  $("#user-button").hidden = !hello.expansion;
+  buildTable(hello.pins);
+  setWatched(hello.expansion ? ["P9", "P10"] : ["P9"]);
+}
+
+function onFrame(msg) {
+  if (msg.state) {
+    page.state = msg.state;
+    drawState(msg.state);
+  }
+  if (msg.log) for (const entry of msg.log) appendLog(entry);
+  if (msg.wave) page.wave.apply(msg.wave, page.state ? page.state.t : 0);
+  if (page.state) page.wave.draw(page.state.t);
+}
+
+function drawState(s) {
+  $("#vtime").textContent = formatNs(s.t);
+  $("#rtf").textContent = s.rtf === null ? "–" : `${s.rtf.toFixed(s.rtf < 10 ? 2 : 0)}×`;
+  const status = s.paused && s.status === "running" ? "paused" : s.status;
+  $("#status").textContent = status;
+  $("#status").className = `status ${status.replace(/[^a-z]+/g, "-")}`;
+  $("#pause").textContent = s.paused ? "Resume" : "Pause";
+  const speed = $("#speed");
+  if (![...speed.options].some((o) => o.value === String(s.speed))) {
+    speed.add(new Option(`${s.speed}×`, String(s.speed)));
+  }
+  speed.value = String(s.speed);
+  page.board.update(s, new Set(page.watched));
+  $("#irq-info").textContent = `callbacks run ${s.irq.runs} · dropped ${s.irq.dropped}` +
+    (s.irq.alive ? "" : " · interrupt task dead") + (s.faults ? ` · ${s.faults} faults` : "");
+  for (const p of s.pins) {
+    const row = page.rows.get(p.name);
+    if (!row) continue;
+    set(row.mode, p.mode);
+    set(row.pull, p.pull || "–");
+    set(row.latch, String(p.value));
+    set(row.level, LEVEL_TEXT[p.level]);
+    row.level.className = `level ${LEVEL_CLASS[p.level]}`;
+    set(row.hold, p.hold ? "held" : "–");
+    set(row.cb, p.callback ? TRIGGERS[p.trigger] || `trigger ${p.trigger}` : "–");
+    for (const [level, btn] of Object.entries(row.drive)) btn.classList.toggle("active", p.driven === level);
+  }
+}
+
+function set(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function buildTable(pins) {
+  const body = $("#pins tbody");
+  body.replaceChildren();
+  for (const p of pins) {
+    const tr = document.createElement("tr");
+    tr.dataset.pin = p.name;
+    const td = (cls) => { const c = document.createElement("td"); if (cls) c.className = cls; tr.appendChild(c); return c; };
+    const name = td("name");
+    name.innerHTML = "";
+    name.append(p.name, Object.assign(document.createElement("span"), { className: "g", textContent: p.exp_name }));
+    if (p.input_only) name.title = "input only: no output driver, no internal pulls";
+    const row = { tr, mode: td(), pull: td(), latch: td(), level: td("level"), hold: td(), cb: td(), drive: {} };
+    const drive = td("drive");
+    for (const [level, label, title] of [["high", "H", "drive high"], ["low", "L", "drive low"], ["release", "Z", "let go"]]) {
+      const b = document.createElement("button");
+      b.type = "button"; b.textContent = label; b.title = `${title} (like a probe on ${p.name})`;
+      b.className = `small drive-${level}`;
+      b.addEventListener("click", () => send({ type: "drive", pin: p.name, level }));
+      drive.appendChild(b);
+      if (level !== "release") row.drive[level] = b;
+    }
+    const watch = document.createElement("input");
+    watch.type = "checkbox";
+    watch.title = `show ${p.name} in the waveform`;
+    watch.addEventListener("change", () => toggleWatch(p.name));
+    td().appendChild(watch);
+    row.watch = watch;
+    page.rows.set(p.name, row);
+    body.appendChild(tr);
+  }
+}
+
+function toggleWatch(name) {
+  const pins = page.watched.includes(name) ? page.watched.filter((p) => p !== name) : [...page.watched, name];
+  setWatched(pins);
+}
+
+function setWatched(pins) {
+  page.watched = pins;
+  page.wave.setPins(pins);
+  for (const [name, row] of page.rows) {
+    row.watch.checked = pins.includes(name);
+    row.tr.classList.toggle("watched", pins.includes(name));
+  }
+  sendWatch();
+  if (page.state) { page.board.update(page.state, new Set(pins)); page.wave.draw(page.state.t); }
+}
+
+function sendWatch() {
+  const resolution = Math.max(1, Math.round(page.wave.windowNs / page.wave.width()));
+  send({ type: "watch", pins: page.watched, resolution_ns: resolution });
+}
+
+// ---- the user button: mouse or space bar, held as long as you hold it ----
+let buttonDown = false;
+function setButton(pressed) {
+  if (pressed === buttonDown) return;
+  buttonDown = pressed;
+  $("#user-button").classList.toggle("active", pressed);
+  send({ type: "button", action: pressed ? "press" : "release" });
+}
+const ub = $("#user-button");
+ub.addEventListener("pointerdown", (e) => { e.preventDefault(); setButton(true); });
+ub.addEventListener("pointerup", () => setButton(false));
+ub.addEventListener("pointerleave", () => setButton(false));
+const typing = (e) => ["INPUT", "SELECT", "TEXTAREA"].includes(e.target.tagName);
+document.addEventListener("keydown", (e) => {
+  if (e.code !== "Space" || typing(e)) return;
+  e.preventDefault();
+  if (!e.repeat && page.hello && page.hello.expansion) setButton(true);
+});
+document.addEventListener("keyup", (e) => {
+  if (e.code !== "Space" || typing(e)) return;
+  e.preventDefault();
+  setButton(false);
+});
+window.addEventListener("blur", () => setButton(false));
+
+// ---- run controls ----
+$("#pause").addEventListener("click", () => send({ type: page.state && page.state.paused ? "resume" : "pause" }));
+$("#step").addEventListener("click", () => send({ type: "step", duration: $("#step-size").value }));
+$("#speed").addEventListener("change", (e) => send({ type: "speed", value: Number(e.target.value) }));
+$("#window").addEventListener("change", (e) => {
+  page.wave.windowNs = Number(e.target.value);
+  sendWatch();
+  if (page.state) page.wave.draw(page.state.t);
+});
+$("#clear").addEventListener("click", () => $("#console").replaceChildren());
+window.addEventListener("resize", () => { sendWatch(); if (page.state) page.wave.draw(page.state.t); });
+
+// ---- output ----
+function appendLog(entry) {
+  const con = $("#console");
+  const atBottom = con.scrollHeight - con.scrollTop - con.clientHeight < 30;
+  const span = document.createElement("span");
+  span.className = `log-${entry.kind}`;
+  span.textContent = entry.text;
+  con.appendChild(span);
+  while (con.childNodes.length > MAX_CONSOLE_NODES) con.removeChild(con.firstChild);
+  if (atBottom) con.scrollTop = con.scrollHeight;
+}
+
+let toastTimer = null;
+function toast(text) {
+  const t = $("#toast");
+  t.textContent = text;
+  t.classList.add("show");
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => t.classList.remove("show"), 4000);
+}
