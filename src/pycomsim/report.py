@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .loader import board_language_gate
 from .sim.world import World
 from .units import format_ns
 
@@ -35,10 +36,16 @@ def summary(
         "faults": [str(f) for f in world.faults],
         "warnings": [str(w) for w in world.warnings],
         "boards": {b.name: {"type": b.type, "boots": b.boot_count} for b in boards},
+        "board_language": board_language_gate(boards),  # MicroPython 1.11 syntax/modules gate
     }
     if extra:
         data.update(extra)
     return data
+
+
+def gate_note(gate: str) -> str:
+    """Silent when the board-language gate ran; else says it was skipped and why."""
+    return "" if gate == "on" else f"board-language gate {gate}"
 
 
 def summary_line(data: dict[str, Any]) -> str:
@@ -55,5 +62,6 @@ def summary_line(data: dict[str, Any]) -> str:
         f"{data['callbacks_run']} callbacks",
         f"{data['events_dropped']} dropped",
         f"{len(data['faults'])} faults",
+        gate_note(data.get("board_language", "on")),
     ]
     return "pycomsim: " + "; ".join(p for p in parts if p)

@@ -50,6 +50,27 @@ class LangContext:
         return self.flash.open(*args, **kwargs)
 
 
+class ConsoleStream:
+    """``sys.stdout`` of a board whose serial output is ``write``: ``sys.stdout.write('x')`` and
+    ``sys.print_exception(e)`` print on the board's console like ``print`` does."""
+
+    def __init__(self, write: Callable[[str], Any]) -> None:
+        self._write = write
+
+    def write(self, text: Any) -> int:
+        if isinstance(text, (bytes, bytearray)):
+            text = bytes(text).decode("utf-8", "replace")
+        text = str(text)
+        self._write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return "<io.TextIOWrapper 1>"
+
+
 FACTORIES: dict[str, Callable[[LangContext], types.ModuleType]] = {
     "micropython": lambda c: make_micropython(
         c.board_type, c.heap, write=c.write, schedule=c.schedule
@@ -60,7 +81,9 @@ FACTORIES: dict[str, Callable[[LangContext], types.ModuleType]] = {
     "ustruct": lambda c: make_ustruct(),
     "math": lambda c: make_math(),
     "cmath": lambda c: make_cmath(),
-    "sys": lambda c: make_sys(c.board_type, modules=c.modules),
+    "sys": lambda c: make_sys(
+        c.board_type, modules=c.modules, stdout=None if c.write is None else ConsoleStream(c.write)
+    ),
     "gc": lambda c: make_gc(c.heap),
     "uerrno": lambda c: make_uerrno(),
     "ujson": lambda c: make_ujson(),
