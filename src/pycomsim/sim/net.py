@@ -66,7 +66,17 @@ class Driver:
 class Net:
     """A set of connected pads and parts. Watchers are told of every level change."""
 
-    __slots__ = ("name", "counts", "level", "drivers", "watchers", "trace", "_record", "on_fault")
+    __slots__ = (
+        "name",
+        "counts",
+        "level",
+        "drivers",
+        "watchers",
+        "drive_watchers",
+        "trace",
+        "_record",
+        "on_fault",
+    )
 
     def __init__(self, name: str, trace: Trace | None = None) -> None:
         self.name = name
@@ -75,6 +85,8 @@ class Net:
         self.level = FLOATING
         self.drivers: list[Driver] = []
         self.watchers: list[Callable[[int, int, int], None]] = []  # fn(old, new, t)
+        # fn(t): the drivers changed but the level did not (weak low -> strong low): LEDs care
+        self.drive_watchers: list[Callable[[int], None]] = []
         self.trace = trace
         self._record = trace.append if trace is not None else None
         self.on_fault: Callable[[Net, list[Driver], int], None] | None = None
@@ -102,6 +114,9 @@ class Net:
             level = resolve(c)
         if level != self.level:
             self._commit(level, t)
+        elif self.drive_watchers:
+            for fn in self.drive_watchers:
+                fn(t)
 
     def change_many(self, changes: tuple[tuple[Driver, int], ...], t: int) -> None:
         """Several drivers change at one instant (a pad's output and pull): resolve once, no glitch."""
@@ -113,6 +128,9 @@ class Net:
         level = resolve(c)
         if level != self.level:
             self._commit(level, t)
+        elif self.drive_watchers:
+            for fn in self.drive_watchers:
+                fn(t)
 
     def _commit(self, level: int, t: int) -> None:
         old = self.level
@@ -139,6 +157,9 @@ class Net:
                 watch(old, level, t)
             if level == CONTENTION and self.on_fault is not None:  # a wire joined two driven nets
                 self.on_fault(self, self.strong_drivers(), t)
+        else:
+            for fn in self.drive_watchers:
+                fn(t)
 
     def strong_drivers(self) -> list[Driver]:
         return [d for d in self.drivers if d.code in (STRONG_LO, STRONG_HI)]
@@ -150,5 +171,7 @@ class Net:
             self.drivers.append(d)
             self.counts[d.code] += 1
         self.watchers.extend(other.watchers)
+        self.drive_watchers.extend(other.drive_watchers)
         other.drivers.clear()
         other.watchers.clear()
+        other.drive_watchers.clear()

@@ -45,14 +45,18 @@ class Led:
         self.on = self._lit(self.pin._out.net.level)
         self.history: list[tuple[int, bool]] = [(board.kernel.now, self.on)]
         self.pin._out.net.watchers.append(self._changed)
+        self.pin._out.net.drive_watchers.append(self._drive_changed)
 
     def _lit(self, level: int) -> bool:
         # An LED needs milliamps: a strong driver on its lit side, not a 45 kOhm pull (the boot
-        # pull-down leaves the expansion LED dark). Strength is looked at when the level changes.
+        # pull-down leaves the expansion LED dark).
         counts = self.pin._out.net.counts
         if self.active_low:
             return level == LOW and counts[STRONG_LO] > 0
         return level == HIGH and counts[STRONG_HI] > 0
+
+    def _drive_changed(self, t: int) -> None:
+        self._changed(-1, self.pin._out.net.level, t)
 
     def _changed(self, old: int, new: int, t: int) -> None:
         on = self._lit(new)
