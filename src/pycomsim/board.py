@@ -84,6 +84,11 @@ class Board:
         self._stdout = stdout
         self._prefix = ""
         self.irq = InterruptTask(self)
+        # The interrupt task holds the interpreter lock (GIL) from a handler's dispatch until it
+        # ends or sleeps: on the board it outranks the main thread, so the main script cannot run
+        # in the middle of a handler that only calls the API. A main task due meanwhile waits here.
+        self.irq_holds_gil = False
+        self._gil_waiter: greenlet | None = None
 
         # pins, one net per pad until wires join them
         self.Pin = make_pin_class(self)
@@ -144,8 +149,12 @@ class Board:
             if not self.kernel.in_loop():
                 self.kernel.run_until(self.now)  # called from the host (a test): it drives time
             return
+        holds = task is self.irq.glet
+        self.irq_holds_gil = holds
         self.kernel.schedule(self.now, self._resume_task, task)
         self.kernel.loop_glet.switch()
+        if holds:
+            self.irq_holds_gil = False
         if self.pending_fault is not None:
             self._raise_pending_fault()
         if self.irq.queue and not self.irq.busy_wait:
@@ -158,8 +167,25 @@ class Board:
         raise error  # type: ignore[misc]
 
     def _resume_task(self, task: greenlet) -> None:
-        if not task.dead:
-            self.resume(task)
+        if task.dead:
+            return
+        if self.irq_holds_gil and task is self.main_glet:
+            self._gil_waiter = task  # runs when the interrupt task lets go (release_gil)
+            return
+        self.resume(task)
+
+    def release_gil(self) -> None:
+        """The interrupt task sleeps or has drained its queue: a main task that came due runs now."""
+        task, self._gil_waiter = self._gil_waiter, None
+        if task is not None:
+            self.kernel.schedule(self.now, self._resume_task, task)
+
+    def yield_gil(self) -> None:
+        """Between two handler runs the interrupt task drops the GIL (mpirq.c TASK_Interrupts,
+        MP_THREAD_GIL_EXIT): a main task that came due gets a turn, so a flood of level interrupts
+        slows the script down without stopping it."""
+        if self._gil_waiter is not None:
+            self.sleep_ns(0)
 
     def resume(self, task: greenlet) -> None:
         if self.now < self.kernel.now:
@@ -187,6 +213,7 @@ class Board:
                 self.kernel.run_until(self.now)
             return
         wake = self.now + ns
+        self.release_gil()  # mp_hal_delay_ms: MP_THREAD_GIL_EXIT (first: a waiting main goes first)
         self.kernel.schedule(wake, self._resume_task, task)
         if self.irq.queue:
             self.irq.kick(self.now)
@@ -260,6 +287,7 @@ class Board:
     def _reboot(self, reboot: Reboot) -> None:
         """Called on the task that raised Reboot: stop the other task, then boot again later."""
         me = getcurrent()
+        self.irq_holds_gil, self._gil_waiter = False, None
         for task in (self.main_glet, self.irq.glet):
             if task is not None and task is not me and not task.dead:
                 task.parent = me  # its unwinding returns here, not to the loop

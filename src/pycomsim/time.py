@@ -92,7 +92,8 @@ def make_time(board: Board) -> types.ModuleType:
         if not 8 <= len(tup) <= 9:
             raise TypeError(f"mktime needs a tuple of length 8 or 9 ({len(tup)} given)")
         y, mo, d, h, mi, s = (exc.get_int(v) for v in tup[:6])
-        return state["timezone"] + calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
+        # modutime.c time_mktime (1.20.2): epoch seconds minus the offset localtime() added
+        return calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)) - state["timezone"]
 
     def timezone(*args: Any) -> int | None:
         if not args or args[0] is None:

@@ -151,6 +151,7 @@ class InterruptTask:
                 return
             finally:
                 self.running = False
+            board.release_gil()
             board.current = None
             board.world.board_idle(board)
             board.kernel.loop_glet.switch()  # park until the next wakeup resumes us
@@ -180,6 +181,7 @@ class InterruptTask:
                 and self._level_holds(pin)
             ):
                 self.post(pin, board.now)
+            board.yield_gil()
 
 
 def _logic(level: int, previous: int) -> int:
