@@ -84,6 +84,7 @@ class Board:
         self._stdout = stdout
         self._prefix = ""
         self.irq = InterruptTask(self)
+        self._foreign: tuple[int, frozenset[Board]] | None = None  # (kernel run, other clusters)
         # The interrupt task holds the interpreter lock (GIL) from a handler's dispatch until it
         # ends or sleeps: on the board it outranks the main thread, so the main script cannot run
         # in the middle of a handler that only calls the API. A main task due meanwhile waits here.
@@ -142,13 +143,23 @@ class Board:
         if t >= self.kernel.next_time:
             self.sync()
 
-    def sync(self) -> None:
+    def sync(self, run_ahead: bool = True) -> None:
         """Let everything scheduled before `now` happen (other boards, stimuli, this board's handlers)."""
         task = self.current
         if task is None or getcurrent() is not task:
             if not self.kernel.in_loop():
                 self.kernel.run_until(self.now)  # called from the host (a test): it drives time
             return
+        if run_ahead:
+            limit = self._run_ahead_limit()
+            if self.now < limit:
+                # only other clusters' task switches come first: they cannot affect this board, so
+                # it goes on without two greenlet switches (16 unwired boards would otherwise switch
+                # at nearly every call); `_catch_up` puts output back in time order
+                self.kernel.next_time = limit
+                if self.irq.queue and not self.irq.busy_wait:
+                    self.irq.kick(self.now)
+                return
         holds = task is self.irq.glet
         self.irq_holds_gil = holds
         self.kernel.schedule(self.now, self._resume_task, task)
@@ -159,6 +170,32 @@ class Board:
             self._raise_pending_fault()
         if self.irq.queue and not self.irq.busy_wait:
             self.irq.kick(self.now)
+
+    def _run_ahead_limit(self) -> int:
+        kernel = self.kernel
+        if len(self.world.boards) < 2:
+            return kernel.next_time
+        cache = self._foreign
+        if cache is None or cache[0] != kernel.runs:  # wires change between runs only
+            from .sim.clusters import clusters
+
+            for board, others in clusters(self.world).items():
+                board._foreign = (kernel.runs, others)
+            cache = self._foreign
+        if not cache[1]:
+            return kernel.next_time
+        return kernel.run_ahead_limit(cache[1], _RESUME_TASK)
+
+    def _catch_up(self) -> None:
+        """Before output other boards' output is ordered against (the console, the script's end):
+        if this task ran ahead of other clusters' work, let that work happen first. Only when every
+        event before `now` is another cluster's, so this board's own behaviour never changes."""
+        task = self.current
+        if task is None or getcurrent() is not task:
+            return
+        heap = self.kernel._heap
+        if heap and heap[0][0] < self.now and self.now < self._run_ahead_limit():
+            self.sync(run_ahead=False)
 
     def _raise_pending_fault(self) -> None:
         """A strict run's fault that a part or stimulus caused while this task waited: it surfaces
@@ -270,7 +307,9 @@ class Board:
             raise
         except BaseException as error:
             self.error = error
+            self._catch_up()
             self.world.script_failed(self, error)
+        self._catch_up()
         self.finished = True
         self.current = None
         self.world.board_idle(self)
@@ -364,6 +403,7 @@ class Board:
     # ---- what the board says ----
     def console_write(self, text: str) -> None:
         """The board's serial output: the script's prints and the firmware's messages."""
+        self._catch_up()
         self.output.append(text)
         self.world.console(self, text)
 
@@ -468,6 +508,9 @@ class Board:
 
     def __repr__(self) -> str:
         return f"<Board {self.name} ({self.type}) at {self.now} ns>"
+
+
+_RESUME_TASK = Board._resume_task  # what a task switch looks like in the heap (Kernel.run_ahead_limit)
 
 
 def driver_code_at_boot(pin_name: str) -> int:

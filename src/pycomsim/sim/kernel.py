@@ -19,7 +19,17 @@ NEVER = 1 << 62  # "no event pending": later than any run can reach
 
 
 class Kernel:
-    __slots__ = ("now", "next_time", "_heap", "_seq", "loop_glet", "stopping", "on_advance")
+    __slots__ = (
+        "now",
+        "next_time",
+        "_heap",
+        "_seq",
+        "loop_glet",
+        "stopping",
+        "on_advance",
+        "t_end",
+        "runs",
+    )
 
     def __init__(self) -> None:
         self.now = 0
@@ -29,6 +39,8 @@ class Kernel:
         self.loop_glet: greenlet | None = None
         self.stopping = False
         self.on_advance: Callable[[int], None] | None = None  # progress hook, called between events
+        self.t_end = NEVER  # the end of the current run_until
+        self.runs = 0  # run_until calls so far: wiring can only change between runs
 
     def schedule(self, t: int, fn: Callable[[Any], None], arg: Any = None) -> None:
         if t < self.now:
@@ -41,6 +53,18 @@ class Kernel:
     def pending(self) -> int:
         return len(self._heap)
 
+    def run_ahead_limit(self, foreign: frozenset[Any], resume: Callable[..., None]) -> int:
+        """How far the running task may go: the earliest pending event that is not `resume` bound to
+        an owner in `foreign` (a task switch of a board that cannot affect the running one), and never
+        past the end of the run."""
+        best = NEVER
+        for t, _, fn, _ in self._heap:
+            if t < best and not (
+                getattr(fn, "__func__", None) is resume and fn.__self__ in foreign  # type: ignore[attr-defined]
+            ):
+                best = t
+        return min(best, self.t_end + 1)
+
     def run_until(self, t_end: int, keep_going: Callable[[], bool] | None = None) -> int:
         """Process events up to and including `t_end`; return the time reached.
 
@@ -48,14 +72,18 @@ class Kernel:
         """
         heap = self._heap
         outer = self.loop_glet
+        outer_end = self.t_end
         self.loop_glet = getcurrent()
+        self.t_end = t_end
+        self.runs += 1
         self.stopping = False
         hook = self.on_advance
         try:
             while heap and heap[0][0] <= t_end and not self.stopping:
                 t, _, fn, arg = heappop(heap)
                 self.now = t
-                self.next_time = heap[0][0] if heap else NEVER
+                # a task may run ahead to the next event, but not past the end of the run
+                self.next_time = heap[0][0] if heap and heap[0][0] <= t_end else t_end + 1
                 fn(arg)
                 if keep_going is not None and not keep_going():
                     return self.now
@@ -66,6 +94,7 @@ class Kernel:
             return self.now
         finally:
             self.loop_glet = outer
+            self.t_end = outer_end
             self.next_time = heap[0][0] if heap else NEVER
 
     def stop(self) -> None:
