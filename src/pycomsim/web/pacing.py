@@ -59,7 +59,7 @@ class Pacer:
         if self.paused:
             return virtual_now
         wall = self._clock()
-        target = self._anchor_virtual + int((wall - self._anchor_wall) * self.speed * NS)
+        target = self._anchor_virtual + round((wall - self._anchor_wall) * self.speed * NS)
         lag_allowed = int(self._max_lag_s * self.speed * NS)
         if target - virtual_now > lag_allowed:
             # fallen behind: slip rather than burst (the user sees the real factor drop instead)

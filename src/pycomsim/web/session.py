@@ -192,7 +192,7 @@ class LiveSession:
 
     def _run_to(self, t: int) -> None:
         kernel = self.kernel
-        if t <= kernel.now:
+        if t < kernel.now:
             return
         kernel.schedule(t + 1, _noop)
         self._guarded(lambda: self.world.run(until=t - kernel.now))
