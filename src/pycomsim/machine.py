@@ -50,12 +50,14 @@ def make_machine(board: Board) -> types.ModuleType:
 
     def pin_sleep_wakeup(pins: Any, mode: Any, enable_pull: Any = False) -> None:
         board.advance(costs.machine_call)
-        found = [board.Pin._find(p) for p in pins]
-        if any(not p._info.wake for p in found):
-            raise ValueError(exc.WAKE_BAD_PIN)
+        # machine_pin_sleep_wakeup checks the mode first, then looks the pins up (pin_find), then
+        # esp_sleep_enable_ext1_wakeup refuses non-RTC pins
         mode = exc.get_int(mode)
         if mode not in (WAKEUP_ALL_LOW, WAKEUP_ANY_HIGH):
             raise ValueError(exc.WAKE_BAD_MODE % mode)
+        found = [board.Pin._find(p) for p in pins]
+        if any(not p._info.wake for p in found):
+            raise ValueError(exc.WAKE_BAD_PIN)
         board.wake_pins = (found, mode, bool(enable_pull))  # each call replaces the previous set
 
     def reset_cause() -> int:
