@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="end with the summary as one JSON object on stderr"
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
+    from .output.artifacts import add_output_arguments
+
+    add_output_arguments(run)  # --vcd, --plot, --pins, --window
     run.add_argument(
         "--host-python",
         action="store_true",
@@ -170,16 +173,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         from .web.launch import run_ui  # the web stack is only imported when asked for
 
         return run_ui(world, boards, port=args.port, speed=args.speed, until=args.until)
+    from .output.artifacts import RunOutputs
+
+    outputs = RunOutputs(world, args)  # checks --vcd/--plot/--pins/--window before the run
     started = host_time.perf_counter()
     status = "ended"
     code = EXIT_OK
     try:
+        outputs.start_progress()
         world.run(until=args.until)
         if args.until is not None:
             status = "reached --until"
     except KeyboardInterrupt:
         status, code = "interrupted", EXIT_INTERRUPTED
-    wall = host_time.perf_counter() - started
+    finally:
+        wall = host_time.perf_counter() - started
+        written = outputs.finish()  # the VCD is complete whatever happened
     for board, error in world.failed:
         sys.stderr.write(
             board._prefix
@@ -191,10 +200,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         status, code = "script raised", EXIT_SCRIPT_ERROR if code == EXIT_OK else code
     sys.stdout.flush()
-    data = summary(world, wall_s=wall, status=status)
+    data = summary(world, wall_s=wall, status=status, extra={"written": written})
     if args.json:
         print(json.dumps(data), file=sys.stderr)
     elif not args.quiet:
+        for note in written:
+            print(f"pycomsim: {note}", file=sys.stderr)
         print(summary_line(data), file=sys.stderr)
     return code
 

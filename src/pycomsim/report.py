@@ -9,28 +9,36 @@ from .sim.world import World
 from .units import format_ns
 
 
-def edges_per_pin(world: World) -> dict[str, int]:
-    """Level changes per pad signal (the initial level is not an edge)."""
+def edges_per_pin(world: World, end: int | None = None) -> dict[str, int]:
+    """Level changes per pad signal up to `end` (the initial level is not an edge)."""
     single = len(world.boards) == 1
     counts = {}
     for key, trace in world.recorder.traces.items():
-        if len(trace) > 1:
-            counts[key.partition(".")[2] if single else key] = len(trace) - 1
+        n = trace.total()  # spilled words count too
+        if end is not None:
+            i = len(trace)
+            while i and trace[i - 1] >> 2 > end:  # changes a busy board made past the end
+                i -= 1
+                n -= 1
+        if n > 1:
+            counts[key.partition(".")[2] if single else key] = n - 1
     return counts
 
 
 def summary(
     world: World, *, wall_s: float, status: str, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
+    from .trace import end_time
+
     boards = world.boards.values()
-    virtual_ns = world.kernel.now
+    virtual_ns = end_time(world)  # a script that ended ahead of the kernel clock counts
     data: dict[str, Any] = {
         "status": status,
         "virtual_ns": virtual_ns,
         "virtual": format_ns(virtual_ns),
         "wall_s": round(wall_s, 4),
         "real_time_factor": round(virtual_ns / 1e9 / wall_s, 2) if wall_s > 0 else None,
-        "edges": edges_per_pin(world),
+        "edges": edges_per_pin(world, virtual_ns),
         "callbacks_run": sum(b.irq.runs for b in boards),
         "events_dropped": sum(b.irq.dropped for b in boards),
         "faults": [str(f) for f in world.faults],

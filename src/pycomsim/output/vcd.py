@@ -79,8 +79,9 @@ class VcdStream:
         self.written_to = -1  # every change before this time is in the file
         self.closed = False
 
-    def _changes(self, idx: int, bound: int) -> Iterator[tuple[int, int, int]]:
-        """(t, idx, level) of the trace's changes before `bound`, the last one of each instant."""
+    def _changes(self, idx: int, bound: int) -> Iterator[tuple[int, int, int, int]]:
+        """(t, idx, level, next word index) of the trace's changes before `bound`, the last one of
+        each instant."""
         trace = self.traces[idx]
         n = self.cursors[idx]
         pending = -1
@@ -88,21 +89,23 @@ class VcdStream:
             if word >> 2 >= bound:
                 break
             if pending >= 0 and pending >> 2 != word >> 2:
-                yield pending >> 2, idx, pending & 3
+                yield pending >> 2, idx, pending & 3, n
             pending = word
             n += 1
         if pending >= 0:
-            yield pending >> 2, idx, pending & 3
-        self.cursors[idx] = n
+            yield pending >> 2, idx, pending & 3, n
 
     def write_until(self, t: int) -> None:
         """Write every change strictly before `t` (changes at `t` itself may still come)."""
         if self.closed or t <= self.written_to:
             return
         streams = [self._changes(i, t) for i in range(len(self.traces))]
-        change, variables = self.writer.change, self.vars
-        for when, idx, level in heapq.merge(*streams):
+        change, variables, cursors = self.writer.change, self.vars, self.cursors
+        for when, idx, level, next_word in heapq.merge(*streams):
             change(variables[idx], when, _LEVELS[level])
+            # advanced after the write: a Ctrl-C in between repeats one change at the same time,
+            # which pyvcd drops as no change, so the file never goes back in time
+            cursors[idx] = next_word
         self.written_to = t
         self._stream.flush()
 

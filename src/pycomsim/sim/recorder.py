@@ -15,6 +15,7 @@ go to a trace of their own (`led_traces`), 8 bytes per change.
 from __future__ import annotations
 
 import heapq
+import itertools
 import tempfile
 from array import array
 from collections.abc import Callable, Iterator
@@ -73,6 +74,19 @@ class SpillArray(array):
                 pos += n
             start = spilled
         yield from self[start - spilled :] if start > spilled else self
+
+    def chunks(self) -> Iterator[array]:
+        """The entries as arrays: disk in pieces, then a copy of the memory part (safe to keep)."""
+        if self._spill is not None and self._spilled:
+            f = self._spill
+            f.seek(0)
+            left = self._spilled * self.itemsize
+            while left > 0:
+                chunk = array(self.typecode)
+                chunk.frombytes(f.read(min(left, _READ_CHUNK * self.itemsize)))
+                left -= len(chunk) * self.itemsize
+                yield chunk
+        yield array(self.typecode, self)
 
     def close(self) -> None:
         if self._spill is not None:
@@ -175,6 +189,9 @@ class EventLog:
         return self.times.total() + leds
 
     def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice) and (index.start or 0) >= 0 and index.step in (None, 1):
+            stop = index.stop if index.stop is None or index.stop >= 0 else len(self) + index.stop
+            return list(itertools.islice(self, index.start or 0, stop))
         return list(self)[index]
 
     def __bool__(self) -> bool:
