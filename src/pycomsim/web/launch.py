@@ -61,7 +61,10 @@ def run_ui(
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
     print(f"pycomsim: live board at {url} (Ctrl-C to stop)", file=err, flush=True)
     started = time.perf_counter()
-    serve(session, sock, stderr=err)
+    try:
+        serve(session, sock, stderr=err)
+    except KeyboardInterrupt:
+        pass  # uvicorn shuts down gracefully, then re-raises the Ctrl-C it caught
     sys.stdout.flush()
     status = "interrupted" if session.status == "running" else session.status
     data = summary(world, wall_s=time.perf_counter() - started, status=status)
