@@ -1,4 +1,8 @@
-"""The board's own modules, built once per board: what a script gets from `import machine` and friends."""
+"""The board's own modules that the core provides, built once per board: machine, time, pycom.
+
+Every other firmware module a script imports (uos, ujson, sys, micropython, ...) is built per boot
+by pycomsim.lang (see loader.BoardImporter.builtin_module and lang/firmware_modules.py).
+"""
 
 from __future__ import annotations
 
@@ -14,18 +18,13 @@ if TYPE_CHECKING:
 
 
 def const(value: Any) -> Any:
-    """`micropython.const`: the compiler folds it; at run time it is the identity."""
+    """`micropython.const` as a builtin: the compiler folds it; at run time it is the identity."""
     return value
 
 
-def make_micropython() -> types.ModuleType:
-    m = types.ModuleType("micropython")
-    m.const = const
-    return m
-
-
 def build_modules(board: Board) -> dict[str, types.ModuleType]:
-    """Real names and the port's weak links (`machine` -> `umachine`, `time` -> `utime`)."""
+    """Real names and the port's weak links (`machine` -> `umachine`, `time` -> `utime`), for host
+    code (`board.machine`, `board.time`, `board.pycom`) and the loader."""
     machine = make_machine(board)
     utime = make_time(board)
     return {
@@ -34,5 +33,4 @@ def build_modules(board: Board) -> dict[str, types.ModuleType]:
         "utime": utime,
         "time": utime,
         "pycom": PycomModule(board),
-        "micropython": make_micropython(),
     }
