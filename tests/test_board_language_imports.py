@@ -164,3 +164,13 @@ def test_the_hosts_modules_are_left_alone(tmp_path):
     assert sys.path == host_path and sys.implementation.name == "cpython"
     assert Path.cwd() == host_cwd
     assert "ujson" not in sys.modules and "pycom" not in sys.modules
+
+
+def test_a_user_modules_file_is_its_board_path(tmp_path):
+    write(tmp_path, "near.py", "")
+    write(tmp_path, "lib/far.py", "")
+    write(tmp_path, "lib/pkg/__init__.py", "")
+    out = output(
+        run(tmp_path, "import near, far, pkg\nprint(near.__file__, far.__file__, pkg.__file__)\n")
+    )
+    assert out == "near.py /flash/lib/far.py /flash/lib/pkg/__init__.py\n"

@@ -123,9 +123,13 @@ class BoardImporter:
             return loaded
         if name in BUILTIN_MODULES:  # a built-in module's real name always wins
             return self.builtin_module(name, name)
-        found = _find_in(self.search_dirs(), name)
-        if found is not None:
-            return self._load(name, *found)
+        for entry, folder in self.search_dirs():
+            found = _find_in([folder], name)
+            if found is not None:
+                # __file__ is the board's path: the sys.path entry joined with the file name
+                # (py/builtinimport.c stat_dir_or_file; no separator after '')
+                rel = found[0].relative_to(folder).as_posix()
+                return self._load(name, *found, board_file=f"{entry}/{rel}" if entry else rel)
         real = WEAK_LINKS.get(name)
         if real is not None:  # weak links come after the files: a user time.py shadows time
             return self.builtin_module(real, name)
@@ -151,20 +155,22 @@ class BoardImporter:
         self.board_modules[real] = module
         return module
 
-    def search_dirs(self) -> list[Path]:
-        """Host folders of the board's `sys.path`, read at every import: scripts edit it."""
+    def search_dirs(self) -> list[tuple[str, Path]]:
+        """(entry, host folder) of the board's `sys.path`, read at every import: scripts edit it."""
         sys_path = self.builtin_module("sys", "sys").path
         dirs = []
         for entry in sys_path:
             try:
-                dirs.append(self.ctx.flash.host_path(entry))  # '' is the current directory
+                dirs.append((entry, self.ctx.flash.host_path(entry)))  # '': current directory
             except (OSError, TypeError):
                 continue  # outside /flash (the VFS root, an unmounted path): nothing to import
         return dirs
 
-    def _load(self, name: str, path: Path, is_package: bool) -> types.ModuleType:
+    def _load(
+        self, name: str, path: Path, is_package: bool, board_file: str | None = None
+    ) -> types.ModuleType:
         module = types.ModuleType(name)
-        module.__file__ = str(path)
+        module.__file__ = board_file or str(path)  # tracebacks still name the host file
         module.__builtins__ = self.builtins  # type: ignore[attr-defined]
         module.__package__ = name if is_package else name.rpartition(".")[0]
         if is_package:
