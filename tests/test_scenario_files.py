@@ -225,3 +225,21 @@ def test_script_and_scenario_together_is_a_usage_error(tmp_path, capsys):
     path = write(tmp_path, '[boards.a]\nscript = "blink.py"\n')
     code, out, err = run_cli(capsys, tmp_path / "blink.py", "--scenario", path)
     assert code == 2 and "not both" in err
+
+
+def test_open_drain_bus_example_is_a_wired_and(capsys):
+    code, out, err = run_cli(capsys, "--scenario", EXAMPLES / "bus.toml", "--quiet")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines == [
+        f"{name}| round {r} all ready at {t} ms, waited {w} ms"
+        for r, t in ((1, 70), (2, 145), (3, 220))
+        for name, w in (("slow", 0), ("fast", 40))
+    ]
+
+
+@pytest.mark.parametrize("flag", [["--seed", "3"], ["--board", "wipy3"], ["--no-expansion"]])
+def test_single_script_flags_are_refused_with_a_scenario(capsys, flag):
+    code, out, err = run_cli(capsys, "--scenario", EXAMPLES / "bench.toml", *flag)
+    assert code == 2 and out == ""
+    assert err.startswith(f"pycomsim: error: {flag[0]} is for single-script runs")

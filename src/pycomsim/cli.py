@@ -116,6 +116,13 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
 
     if args.script:
         raise CliError(f"give a script or --scenario, not both (got {args.script!r})")
+    for flag, given, key in (
+        ("--board", args.board != DEFAULT_BOARD, "type"),
+        ("--seed", args.seed != "0", "seed"),
+        ("--no-expansion", args.no_expansion, "expansion = false"),
+    ):
+        if given:
+            raise CliError(f"{flag} is for single-script runs: set {key} per board in the scenario file")
     if args.until is not None:
         parse_duration(args.until, "--until")
     scenario = load_scenario(args.scenario, strict=True if args.strict else None)
