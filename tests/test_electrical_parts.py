@@ -275,3 +275,18 @@ def test_bad_levels_name_the_bad_entry(levels, word):
     board = Board("lopy4", expansion=False)
     with pytest.raises(ValueError, match=word):
         board.levels("P13", levels)
+
+
+@pytest.mark.parametrize("no_expansion", [False, True])
+def test_cli_no_expansion_leaves_p10_floating(tmp_path, capsys, no_expansion):
+    from pycomsim.cli import main
+
+    path = tmp_path / "main.py"
+    path.write_text("from machine import Pin\nprint(Pin('P10', Pin.IN)())\n")
+    code = main(["run", str(path), "--quiet"] + (["--no-expansion"] if no_expansion else []))
+    out, err = capsys.readouterr()
+    assert code == 0
+    if no_expansion:
+        assert "floating input read: P10 is floating" in err
+    else:
+        assert out == "1\n" and "floating" not in err
