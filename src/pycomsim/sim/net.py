@@ -112,8 +112,16 @@ class Net:
             level = LOW
         else:
             level = resolve(c)
-        if level != self.level:
-            self._commit(level, t)
+        old = self.level
+        if level != old:  # _commit inlined: this is every recorded edge of a toggle loop
+            self.level = level
+            record = self._record
+            if record is not None:
+                record(t << 2 | level)
+            for watch in self.watchers:
+                watch(old, level, t)
+            if level == CONTENTION and self.on_fault is not None:
+                self.on_fault(self, self.strong_drivers(), t)
         elif self.drive_watchers:
             for fn in self.drive_watchers:
                 fn(t)
@@ -133,6 +141,7 @@ class Net:
                 fn(t)
 
     def _commit(self, level: int, t: int) -> None:
+        # keep in step with the inlined copy in change()
         old = self.level
         self.level = level
         if self._record is not None:
