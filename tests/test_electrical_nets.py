@@ -258,3 +258,9 @@ def test_input_only_pins_have_no_internal_pulls():
     assert board.pin("P13")._out.net.level == FLOATING
     board.pull("P13", up=True)  # an external resistor works
     assert p() == 1
+
+
+def test_a_strict_board_makes_a_shared_world_strict():
+    world = quiet_world()
+    Board("lopy4", name="a", world=world, strict=True)
+    assert world.strict is True

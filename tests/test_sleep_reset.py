@@ -193,3 +193,25 @@ def test_deep_sleep_with_the_board_clock_on_a_long_timer(tmp_path):
         """,
     )
     assert out.split() == ["0", "2", "4", "6"]
+
+
+@pytest.mark.parametrize("enable_pull, woke_by", [(True, 1), (False, 2)])
+def test_enable_pull_keeps_rtc_pulls_on_in_deep_sleep(tmp_path, enable_pull, woke_by):
+    # modmachine.c machine_pin_deepsleep_wakeup: enable_pull keeps the RTC peripherals powered, so the
+    # pad's pull-down holds P19 low (ALL_LOW wakes at once); without it P19 floats until the timer
+    board = Board("lopy4", expansion=False)
+    out = run_script(
+        board,
+        tmp_path,
+        f"""
+        import machine
+        from machine import Pin
+        print(machine.wake_reason()[0])
+        if machine.reset_cause() != machine.DEEPSLEEP_RESET:
+            Pin('P19', Pin.IN, pull=Pin.PULL_DOWN)
+            machine.pin_sleep_wakeup(['P19'], machine.WAKEUP_ALL_LOW, {enable_pull})
+            machine.deepsleep(3000)
+        """,
+    )
+    assert out.split() == ["0", str(woke_by)]
+    assert (board.now < 1_000_000_000) is enable_pull

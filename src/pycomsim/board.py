@@ -67,6 +67,8 @@ class Board:
         self.cost_toggle = self.costs.pin_toggle
         self.expansion = expansion
         self.world = world if world is not None else World(strict=strict)
+        if strict:
+            self.world.strict = True  # faults are per run: a strict board makes its world strict
         self.kernel = self.world.kernel
         self.now = self.kernel.now
         self.current: greenlet | None = None
