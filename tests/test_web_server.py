@@ -47,6 +47,7 @@ def test_page_and_static_files_are_served(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and "pycomsim" in page.text
     assert 'src="/static/app.js"' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
     for name in ("app.js", "board.js", "wave.js", "style.css"):
         assert client.get(f"/static/{name}").status_code == 200
 

@@ -35,6 +35,11 @@ from .wave import TraceCursor, trace_for
 STATIC = Path(__file__).parent / "static"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 DEFAULT_RESOLUTION_NS = 100_000
+# the page runs only the server's own scripts and styles and talks only to its own origin
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 WINDOW_PIXELS = 4000  # a newly watched pin gets this many resolution steps of history
 
 
@@ -102,7 +107,10 @@ def create_app(session: LiveSession, *, allowed_hosts: Iterable[str] = LOCAL_HOS
     hosts = tuple(allowed_hosts)
 
     async def index(request: Request) -> Response:
-        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+        return FileResponse(
+            STATIC / "index.html",
+            headers={"Cache-Control": "no-store", "Content-Security-Policy": CSP},
+        )
 
     async def state(request: Request) -> Response:
         return JSONResponse(session.state)
