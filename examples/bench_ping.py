@@ -2,8 +2,9 @@
 # and counts the echoes that come back (pong.P19 -> ping.P19). Each echo toggles the expansion LED.
 # A press of the expansion button (P10, bouncing) is counted once: edges less than 200 ms after the
 # previous edge are bounce, of the press or of the release that follows it.
-from machine import Pin
 import time
+
+from machine import Pin
 
 led = Pin('P9', mode=Pin.OUT, value=1)  # the expansion LED lights when P9 is low
 line = Pin('P11', mode=Pin.OUT, value=0)

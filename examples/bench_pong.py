@@ -1,7 +1,8 @@
 # Board "pong" of examples/bench.toml: waits for pulses from "ping" on P11, lights its LED while the
 # pulse lasts and answers each one with a 5 ms pulse on P19 (wired to ping.P19).
-from machine import Pin
 import time
+
+from machine import Pin
 
 led = Pin('P9', mode=Pin.OUT, value=1)  # expansion LED, lit when low
 line = Pin('P11', mode=Pin.IN, pull=Pin.PULL_DOWN)
