@@ -67,7 +67,7 @@ class InterruptTask:
 
         def on_change(old: int, new: int, t: int) -> None:
             before = last[0]
-            now = last[0] = _logic(new, before)
+            now = last[0] = new if new <= HIGH else _logic(new, before)
             trigger = pin._pad_trigger
             if trigger == LOW_LEVEL or trigger == HIGH_LEVEL:
                 if now == (trigger == HIGH_LEVEL) and before != now:
@@ -109,7 +109,9 @@ class InterruptTask:
             return
         self.queue.append(pin)
         board.world.recorder.event(t, board.name, "irq", pin._name)
-        self.kick(t)
+        if not self.scheduled and not self.running and self.alive:  # kick(), inlined: hot path
+            self.scheduled = True
+            board.kernel.schedule(t, self._wakeup)
 
     def kick(self, t: int) -> None:
         if self.queue and not self.scheduled and not self.running and self.alive:
@@ -129,7 +131,7 @@ class InterruptTask:
 
     def _wakeup(self, _: object) -> None:
         self.scheduled = False
-        if not self.queue or not self.can_run():
+        if not self.queue or self.masked or self.busy_wait or self.running or not self.alive:
             return  # the main task will kick again when it can be interrupted
         board = self.board
         if self.glet is None or self.glet.dead:
@@ -164,7 +166,9 @@ class InterruptTask:
             handler = pin._handler
             if handler is None:
                 continue
-            board.advance(board.costs.irq_dispatch)
+            t = board.now = board.now + board.costs.irq_dispatch  # board.advance, inlined
+            if t >= board.kernel.next_time:
+                board.sync()
             self.runs += 1
             try:
                 handler(pin._arg)
@@ -181,7 +185,8 @@ class InterruptTask:
                 and self._level_holds(pin)
             ):
                 self.post(pin, board.now)
-            board.yield_gil()
+            if board._gil_waiter is not None:
+                board.yield_gil()
 
 
 def _logic(level: int, previous: int) -> int:
