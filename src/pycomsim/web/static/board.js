@@ -19,7 +19,7 @@ export class BoardView {
   constructor(container, hello, { onPinClick, onButton }) {
     this.pads = new Map();
     const expName = new Map(hello.pins.map((p) => [p.name, p.exp_name]));
-    const svg = el("svg", { viewBox: "0 0 360 540", id: "board", role: "img",
+    const svg = el("svg", { viewBox: hello.expansion ? "0 0 360 540" : "40 20 280 360", id: "board", role: "img",
       "aria-label": `${hello.sysname} on an expansion board` });
     const defs = el("defs", {}, svg);
     const glow = el("filter", { id: "glow", x: "-150%", y: "-150%", width: "400%", height: "400%" }, defs);
