@@ -141,3 +141,47 @@ def test_cli_vcd_valid_after_ctrl_c(tmp_path):
             ["vcd2fst", str(path), str(tmp_path / "int.fst")], capture_output=True, timeout=60
         )
         assert result.returncode == 0
+
+
+def _run_with_tty_stderr(args: list[str]) -> tuple[int, str, str]:
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pycomsim.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "120", "TERM": "xterm"},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out = proc.stdout.read().decode()
+    proc.wait(timeout=60)
+    os.close(leader)
+    return proc.returncode, out, b"".join(chunks).decode(errors="replace")
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    script = _script(tmp_path, LONG_RUN.replace("print('started')\n", ""))
+    code, out, tty = _run_with_tty_stderr(["run", str(script), "--until", "20s"])
+    assert code == 0 and out == ""
+    assert "virtual" in tty and "x real time" in tty and "%" in tty  # drawn by rich, then cleared
+    quiet_code, _, quiet_tty = _run_with_tty_stderr(
+        ["run", str(script), "--until", "20s", "--quiet"]
+    )
+    assert quiet_code == 0 and "real time" not in quiet_tty and quiet_tty.strip() == ""
+    piped = subprocess.run(
+        [sys.executable, "-m", "pycomsim.cli", "run", str(script), "--until", "20s"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "\x1b[" not in piped.stderr and "%" not in piped.stderr  # no bar when not a TTY

@@ -53,8 +53,9 @@ class SpillArray(array):
         if self._spill is None:
             self._spill = tempfile.TemporaryFile(prefix="pycomsim-", dir=spill_dir)
         self._spill.seek(0, 2)
-        array(self.typecode, self[:n]).tofile(self._spill)
-        del self[:n]  # in place: the hot path's bound `append` stays valid
+        with memoryview(self) as view:  # no copy: a 100 MB trace must not need 200 MB more
+            self._spill.write(view[:n])
+        del self[:n]  # in place (the buffer is released): the hot path's `append` stays valid
         self._spilled += n
         return n
 
@@ -208,13 +209,11 @@ class EventLog:
 
 
 class Recorder:
-    def __init__(self, *, memory_words: int = 16 << 20, spill_dir: str | None = None) -> None:
+    def __init__(self, *, memory_words: int = 8 << 20, spill_dir: str | None = None) -> None:
         self.traces: dict[str, Trace] = {}  # 'board.P9' -> the net's trace (wired pads share one)
         self.led_traces: dict[tuple[str, str], Trace] = {}  # (board, LED name) -> on/off changes
         self.events = EventLog(self)
-        self.memory_words = (
-            memory_words  # budget for in-memory words before spilling (16M = 128 MB)
-        )
+        self.memory_words = memory_words  # budget for in-memory words before spilling (8M = 64 MB)
         self.spill_dir = spill_dir
         self.spilled_words = 0
         self.checkpoint_listeners: list[Callable[[int], None]] = []
