@@ -20,12 +20,12 @@ class FakeClock:
 
 
 def make(
-    script: str, speed: float = 1.0, until_ns: int | None = None
+    script: str, speed: float = 1.0, until_ns: int | None = None, stderr: object = None
 ) -> tuple[LiveSession, FakeClock]:
     clock = FakeClock()
     board = Board("lopy4")
     board.load(SCRIPTS / script)
-    session = LiveSession(board, speed=speed, until_ns=until_ns, clock=clock)
+    session = LiveSession(board, speed=speed, until_ns=until_ns, clock=clock, stderr=stderr)
     session.pacer.rebase(0)
     return session, clock
 
@@ -132,3 +132,21 @@ def test_script_errors_reach_the_log() -> None:
     errors = [e["text"] for e in entries if e["kind"] == "error"]
     assert errors and "RuntimeError: boom" in errors[0]
     assert "RuntimeError: boom" in err.getvalue()
+
+
+def test_a_simulator_crash_stops_the_run_but_not_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    session, clock = make("blink_button.py", stderr=io.StringIO())
+
+    def broken_run(until: object = None) -> int:
+        raise RuntimeError("kernel bug")
+
+    monkeypatch.setattr(session.world, "run", broken_run)
+    clock.t = 0.1
+    session.tick()  # no exception escapes
+    assert session.state["status"] == "crashed"
+    entries, _ = session.log_since(0)
+    assert any("internal error: RuntimeError: kernel bug" in e["text"] for e in entries)
+    with pytest.raises(ProtocolError, match="cannot resume"):
+        session.apply(Command("resume"))

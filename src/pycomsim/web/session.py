@@ -12,6 +12,7 @@ script would run to the next heartbeat seconds ahead before the page saw anythin
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import sys
 import threading
@@ -212,11 +213,14 @@ class LiveSession:
             self.pacer.pause()
             self._append("error", f"pycomsim: internal error: {type(error).__name__}: {error}\n")
             print(f"pycomsim: internal error: {error!r}", file=self._stderr or sys.stderr)
+            with contextlib.suppress(Exception):
+                self._snapshot()  # the page learns the run has stopped
 
     def _loop(self) -> None:
         next_frame = self._clock()
         while not self._stop.is_set():
-            self.tick()
+            if not self.crashed:
+                self._guarded(self.tick)  # after a crash, keep answering the page, run no more
             next_frame += FRAME_S
             now = self._clock()
             if next_frame < now:
