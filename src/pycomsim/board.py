@@ -512,7 +512,8 @@ class Board:
         return f"<Board {self.name} ({self.type}) at {self.now} ns>"
 
 
-_RESUME_TASK = Board._resume_task  # what a task switch looks like in the heap (Kernel.run_ahead_limit)
+# what a task switch looks like in the heap (Kernel.run_ahead_limit)
+_RESUME_TASK = Board._resume_task
 
 
 def driver_code_at_boot(pin_name: str) -> int:

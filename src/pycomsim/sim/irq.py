@@ -136,8 +136,7 @@ class InterruptTask:
         board = self.board
         if self.glet is None or self.glet.dead:
             self.glet = greenlet(self._body, parent=board.kernel.loop_glet)
-        self.glet.parent = board.kernel.loop_glet
-        board.resume(self.glet)
+        board.resume(self.glet)  # it sets the parent to the loop
 
     def _body(self) -> None:
         from ..board import Reboot  # board imports this module
