@@ -25,8 +25,6 @@ def wanted(quiet: bool, stream: IO[str] | None = None) -> bool:
 class VirtualTimeProgress:
     """`with VirtualTimeProgress(world, until_ns): world.run(...)`; `until_ns` None: no total."""
 
-    _CHECK_EVERY = 64  # events between two looks at the wall clock
-
     def __init__(self, world: World, until_ns: int | None, stream: IO[str] | None = None) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn
@@ -41,7 +39,6 @@ class VirtualTimeProgress:
         columns.append(TextColumn("{task.fields[rtf]}"))
         self.progress = Progress(*columns, console=self.console, transient=True)
         self.task = self.progress.add_task("run", total=until_ns or None, virtual="0ns", rtf="")
-        self._count = 0
         self._last = 0.0
         self._started = 0.0
         self._previous_hook: Any = None
@@ -57,9 +54,6 @@ class VirtualTimeProgress:
     def on_advance(self, now: int) -> None:
         if self._previous_hook is not None:
             self._previous_hook(now)
-        self._count += 1
-        if self._count % self._CHECK_EVERY:
-            return
         wall = host_time.perf_counter()
         if wall - self._last >= 0.1:
             self._last = wall
