@@ -43,7 +43,9 @@ class Led:
         self.active_low = active_low
         self.name = name or f"LED on {self.pin._name}"
         self.on = self._lit(self.pin._out.net.level)
-        self.history: list[tuple[int, bool]] = [(board.kernel.now, self.on)]
+        # The recorder keeps the on/off changes as a trace (8 bytes each, spilled to disk on long
+        # runs); `history` reads it back, so a long blink loop costs no Python objects here.
+        self._trace = board.world.recorder.led_trace(board.name, self.name, board.kernel.now, self.on)
         self.pin._out.net.watchers.append(self._changed)
         self.pin._out.net.drive_watchers.append(self._drive_changed)
 
@@ -62,16 +64,18 @@ class Led:
         on = self._lit(new)
         if on != self.on:
             self.on = on
-            if self.history[-1][0] == t:  # settled within one instant (boot): keep the last state
-                self.history.pop()
-            if not self.history or self.history[-1][1] != on:
-                self.history.append((t, on))
             self.board.world.recorder.event(t, self.board.name, "led", (self.name, on))
+
+    @property
+    def history(self) -> list[tuple[int, bool]]:
+        """Every state as (t, on), from when the LED was placed; changes within one instant
+        (boot) keep only the last state."""
+        return [(word >> 2, bool(word & 3)) for word in self._trace.words()]
 
     @property
     def blinks(self) -> int:
         """How many times the LED lit up."""
-        return sum(1 for _, on in self.history[1:] if on)
+        return sum(1 for word in self._trace.words(1) if word & 3)
 
     def __repr__(self) -> str:
         return f"<Led {self.board.name}.{self.pin._name} {'on' if self.on else 'off'}>"

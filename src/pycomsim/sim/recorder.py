@@ -225,6 +225,14 @@ class Recorder:
             trace = self.traces[key] = Trace(key)
         return trace
 
+    def led_trace(self, board: str, name: str, t: int, on: bool) -> Trace:
+        """The on/off trace of an LED, starting at `t` in state `on`."""
+        trace = self.led_traces.get((board, name))
+        if trace is None:
+            trace = self.led_traces[(board, name)] = Trace(f"{board}.{name}")
+            trace.append(t << 2 | (1 if on else 0))
+        return trace
+
     def event(self, t: int, board: str, kind: str, detail: Any = None) -> None:
         if kind == "led" and isinstance(detail, tuple) and len(detail) == 2:
             name, on = detail
