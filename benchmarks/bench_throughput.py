@@ -6,7 +6,7 @@ faster than real time the run went (virtual seconds per wall-clock second).
 
 from __future__ import annotations
 
-from common import Figure, clock_ns, median
+from common import Figure, clock_ns, median, recorded
 
 from pycomsim import Board, World
 
@@ -26,7 +26,7 @@ def _blinker(board: Board):
 
 
 def _edges(board: Board) -> int:
-    return len(board.pin("P11")._out.net.trace)
+    return recorded(board.pin("P11")._out.net.trace)
 
 
 def _run_world(n_boards: int, virtual_s: float) -> tuple[float, int]:

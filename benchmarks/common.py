@@ -37,6 +37,12 @@ class Figure:
         return data
 
 
+def recorded(trace: Any) -> int:
+    """Edges a trace holds, in memory and (if the recorder spilled some) on disk."""
+    total = getattr(trace, "total", None)
+    return total() if total is not None else len(trace)
+
+
 def median(values: list[float]) -> float:
     return float(statistics.median(values))
 

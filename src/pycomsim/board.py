@@ -227,10 +227,13 @@ class Board:
             self.sleep_ns(0)
 
     def resume(self, task: greenlet) -> None:
-        if self.now < self.kernel.now:
-            self.now = self.kernel.now
+        kernel = self.kernel
+        if self.now < kernel.now:
+            self.now = kernel.now
         self.current = task
-        task.parent = self.kernel.loop_glet
+        loop = kernel.loop_glet
+        if task.parent is not loop:  # setting it checks for cycles: only when it changed
+            task.parent = loop
         task.switch()
 
     def sleep_ns(self, ns: int, *, busy: bool = False) -> None:

@@ -152,7 +152,8 @@ class InterruptTask:
                 return
             finally:
                 self.running = False
-            board.release_gil()
+            if board._gil_waiter is not None:  # release_gil(), only when a main task waits
+                board.release_gil()
             board.current = None
             board.world.board_idle(board)
             board.kernel.loop_glet.switch()  # park until the next wakeup resumes us
