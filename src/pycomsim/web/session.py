@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 FRAME_S = 1 / 50  # how often the page gets a new picture
 MAX_LOG = 2000  # log entries kept for pages that connect late
 MAX_TEXT = 32_768  # printed text kept per frame: a print loop must not flood the page
+# virtual length of one slice, adapted to how costly the script is to simulate
+FIRST_SLICE_NS, MIN_SLICE_NS, MAX_SLICE_NS = 100_000_000, 100_000, 600 * 1_000_000_000
+STEP_BUDGET_S = 0.25  # a step answers within this; a longer one goes on over the next frames
 _DRIVE_CODES = {"high": STRONG_HI, "low": STRONG_LO, "release": OFF}
 
 
@@ -62,6 +65,8 @@ class LiveSession:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._probes: dict[str, Driver] = {}
+        self._slice_ns = FIRST_SLICE_NS
+        self._step_to: int | None = None
         self._log: list[dict[str, Any]] = []
         self._log_base = 0  # index of _log[0] in the whole log
         self._log_lock = threading.Lock()
@@ -126,10 +131,12 @@ class LiveSession:
     def apply(self, cmd: Command) -> None:
         kind = cmd.type
         if kind == "pause":
+            self._step_to = None  # also stops a long step
             self.pacer.pause()
         elif kind == "resume":
             if self.status != "running":
                 raise ProtocolError(f"cannot resume: the run has {self.status}")
+            self._step_to = None
             self.pacer.resume(self.kernel.now)
         elif kind == "step":
             self.pacer.pause()
@@ -143,12 +150,14 @@ class LiveSession:
         self._snapshot()
 
     def step(self, ns: int) -> None:
+        """Advance a paused run by `ns`; a long step goes on over the next frames."""
         if self.status != "running":
             raise ProtocolError(f"cannot step: the run has {self.status}")
         target = self.kernel.now + ns
         if self.until is not None:
             target = min(target, self.until)
-        self._run_to(target)
+        self._step_to = target
+        self._advance_towards(target, STEP_BUDGET_S)
         self._after_slice()
 
     def press_button(self, pressed: bool) -> None:
@@ -176,12 +185,37 @@ class LiveSession:
 
     def tick(self) -> None:
         """One frame: advance as far as the wall clock allows, then publish."""
+        target = None
         if self.status == "running" and not self.pacer.paused:
             target = self.pacer.target(self.kernel.now)
             if self.until is not None:
                 target = min(target, self.until)
-            self._run_to(target)
+        elif self._step_to is not None and self.status == "running":
+            target = self._step_to
+        if target is not None:
+            self._advance_towards(target, FRAME_S)
         self._after_slice()
+
+    def _advance_towards(self, target: int, budget_s: float) -> None:
+        """Run slices of at most `_slice_ns` towards `target` until it is reached or `budget_s` of wall
+        time is spent, so the page keeps getting frames even when the script is slow to simulate."""
+        kernel, clock = self.kernel, self._clock
+        started = clock()
+        if target <= kernel.now:
+            self._run_to(kernel.now)  # what is due at this instant (the boot, a press)
+        while kernel.now < target and not self.crashed:
+            before, t0 = kernel.now, clock()
+            self._run_to(min(target, before + self._slice_ns))
+            spent = clock() - t0
+            # aim each slice at a fraction of a frame of wall time
+            if spent > FRAME_S:
+                self._slice_ns = max(MIN_SLICE_NS, self._slice_ns // 2)
+            elif spent < FRAME_S / 4 and kernel.now - before >= self._slice_ns:
+                self._slice_ns = min(MAX_SLICE_NS, self._slice_ns * 2)
+            if clock() - started >= budget_s:
+                break
+        if self._step_to is not None and kernel.now >= self._step_to:
+            self._step_to = None
 
     def _after_slice(self) -> None:
         if self.until is not None and self.kernel.now >= self.until and self.status == "running":
@@ -219,6 +253,12 @@ class LiveSession:
     def _loop(self) -> None:
         next_frame = self._clock()
         while not self._stop.is_set():
+            while True:  # commands first, even when simulating takes every frame's whole budget
+                try:
+                    fn, future = self._commands.get_nowait()
+                except queue.Empty:
+                    break
+                self._call(fn, future)
             if not self.crashed:
                 self._guarded(self.tick)  # after a crash, keep answering the page, run no more
             next_frame += FRAME_S
