@@ -150,3 +150,29 @@ def test_a_simulator_crash_stops_the_run_but_not_the_page(monkeypatch: pytest.Mo
     assert any("internal error: RuntimeError: kernel bug" in e["text"] for e in entries)
     with pytest.raises(ProtocolError, match="cannot resume"):
         session.apply(Command("resume"))
+
+
+class SlowClock(FakeClock):
+    """Wall time passes 10 ms at every look: simulating seems slow, so work is spread over frames."""
+
+    def __call__(self) -> float:
+        self.t += 0.01
+        return self.t
+
+
+def test_a_long_step_goes_on_over_the_next_frames() -> None:
+    clock = SlowClock()
+    board = Board("lopy4")
+    board.load(SCRIPTS / "blink_button.py")
+    session = LiveSession(board, clock=clock)
+    session.apply(Command("step", ns=5_000_000_000))
+    first = session.state["t"]
+    assert 0 < first < 5_000_000_000  # answered within the step budget, not after 5 s of work
+    assert session.state["paused"] is True
+    for _ in range(200):
+        session.tick()
+        if session.state["t"] == 5_000_000_000:
+            break
+    assert session.state["t"] == 5_000_000_000  # and not a nanosecond further: still paused
+    session.tick()
+    assert session.state["t"] == 5_000_000_000
