@@ -65,3 +65,9 @@ def test_a_write_that_only_changes_strength_tells_drive_watchers():
     p.value(0)  # strong low: same level, stronger
     assert net.level == 0
     assert heard  # the net told its drive watchers, as Net.change does
+
+
+def test_the_literal_codes_in_the_inlined_copy_match_the_net_constants():
+    from pycomsim.sim.net import CONTENTION, STRONG_HI, STRONG_LO
+
+    assert (STRONG_LO, STRONG_HI, CONTENTION) == (1, 2, 3)  # pin.py's PinBase.value relies on it

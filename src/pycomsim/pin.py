@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import exc
 from .core.pinmap import PinInfo
-from .sim.net import CONTENTION, OFF, STRONG_HI, STRONG_LO, WEAK_HI, WEAK_LO, Driver, resolve
+from .sim.net import OFF, STRONG_HI, STRONG_LO, WEAK_HI, WEAK_LO, Driver, resolve
 
 if TYPE_CHECKING:
     from .board import Board
@@ -194,6 +194,7 @@ class PinBase(metaclass=_PinType):
         t = b.now = b.now + b.cost_write
         if t >= b.kernel.next_time:
             b.sync()
+            t = b.now
         v = self._latch = 1 if v else 0
         drive = self._drive
         if drive is not None:
@@ -201,28 +202,30 @@ class PinBase(metaclass=_PinType):
             code = drive[v]
             if out.code != code:
                 # Net.change inlined (a call is a fifth of a write's cost): keep the two in step;
-                # tests/test_bench_fast_path.py checks they agree
+                # tests/test_bench_fast_path.py checks they agree. Literal codes save global
+                # lookups: 1 = STRONG_LO, 2 = STRONG_HI, 3 = CONTENTION.
                 net = out.net
                 c = net.counts
                 c[out.code] -= 1
                 c[code] += 1
                 out.code = code
-                if c[STRONG_HI] and not c[STRONG_LO]:
+                if c[2] and not c[1]:
                     level = 1
-                elif c[STRONG_LO] and not c[STRONG_HI]:
+                elif c[1] and not c[2]:
                     level = 0
                 else:
                     level = resolve(c)
                 old = net.level
-                t = b.now
                 if level != old:
                     net.level = level
                     record = net._record
                     if record is not None:
                         record(t << 2 | level)
-                    for watch in net.watchers:
-                        watch(old, level, t)
-                    if level == CONTENTION and net.on_fault is not None:
+                    watchers = net.watchers
+                    if watchers:
+                        for watch in watchers:
+                            watch(old, level, t)
+                    if level == 3 and net.on_fault is not None:
                         net.on_fault(net, net.strong_drivers(), t)
                 elif net.drive_watchers:
                     for fn in net.drive_watchers:
