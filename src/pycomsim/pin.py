@@ -200,13 +200,14 @@ class PinBase(metaclass=_PinType):
         if drive is not None:
             out = self._out
             code = drive[v]
-            if out.code != code:
+            was = out.code
+            if was != code:
                 # Net.change inlined (a call is a fifth of a write's cost): keep the two in step;
                 # tests/test_bench_fast_path.py checks they agree. Literal codes save global
                 # lookups: 1 = STRONG_LO, 2 = STRONG_HI, 3 = CONTENTION.
                 net = out.net
                 c = net.counts
-                c[out.code] -= 1
+                c[was] -= 1
                 c[code] += 1
                 out.code = code
                 if c[2] and not c[1]:
