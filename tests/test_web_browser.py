@@ -130,7 +130,7 @@ def test_holding_the_button_fires_the_callback_and_the_waveform_updates(live: tu
     page.wait_for_timeout(150)
     page.keyboard.up("Space")
     page.wait_for_function(
-        "window.pycomsim.state && window.pycomsim.state.irq.runs >= 2 && !window.pycomsim.state.button"
+        "window.pycomsim.current && window.pycomsim.current.irq.runs >= 2 && !window.pycomsim.current.button"
     )
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "web_live_board.png"), full_page=True)
@@ -154,3 +154,29 @@ def test_clicking_a_pin_on_the_drawing_watches_it(live: tuple) -> None:
     page.click("#board g.pin[data-pin='P11']")
     assert page.is_checked("#pins tr[data-pin='P11'] input[type=checkbox]")
     assert "watched" in (page.get_attribute("#board g.pin[data-pin='P11']", "class") or "")
+
+
+def test_two_boards_one_page(chromium_browser: object) -> None:
+    from pycomsim import World
+
+    world = World()
+    ping = Board("lopy4", name="ping", world=world)
+    pong = Board("gpy", name="pong", world=world, expansion=False)
+    ping.load(SCRIPT)
+    pong.load(Path(__file__).parent / "web_scripts" / "busy_toggle.py")
+    session = LiveSession([ping, pong], speed=1.0)
+    with LiveServer(session) as server:
+        page, problems = open_page(chromium_browser, server.url, bypass_csp=True)
+        assert page.text_content("#board-title") == "LoPy4 “ping”"
+        page.wait_for_selector("#console:has-text('ping| ready')")  # whose line it is
+        page.click("#board-tabs button[data-board='pong']")
+        page.wait_for_selector("#board-title:text('GPy “pong”')")
+        assert page.is_hidden("#user-button")  # pong has no expansion board
+        page.wait_for_selector("#pins tr[data-pin='P98']")  # the GPy's extra pin
+        page.wait_for_function(
+            "document.querySelector(\"#pins tr[data-pin='P11'] td:nth-child(2)\").textContent === 'OUT'"
+        )
+        page.click("#pins tr[data-pin='P11'] input[type=checkbox]")
+        page.wait_for_function("Number(document.querySelector('#wave').dataset.points) > 10")
+        page.close()
+    assert problems == []

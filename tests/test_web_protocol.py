@@ -68,3 +68,20 @@ def test_too_long_message_is_refused() -> None:
     raw = json.dumps({"type": "watch", "pins": ["P9"] * MAX_MESSAGE_BYTES})
     with pytest.raises(ProtocolError, match="message too long"):
         parse_message(raw, PINS)
+
+
+BOARDS = {"ping": frozenset({"P9", "P10", "G16"}), "pong": frozenset({"P9", "P98"})}
+
+
+def test_several_boards_name_the_board_or_mean_the_first() -> None:
+    assert parse_message('{"type": "button", "action": "press"}', BOARDS).board is None
+    cmd = parse_message('{"type": "drive", "board": "pong", "pin": "P98", "level": "low"}', BOARDS)
+    assert (cmd.board, cmd.pin) == ("pong", "P98")
+    with pytest.raises(ProtocolError, match="unknown pin 'P98'"):  # not on the first board
+        parse_message('{"type": "drive", "pin": "P98", "level": "low"}', BOARDS)
+    with pytest.raises(ProtocolError, match="unknown board 'pang'"):
+        parse_message('{"type": "watch", "board": "pang", "pins": []}', BOARDS)
+    with pytest.raises(ProtocolError, match="unknown board 'ping'"):  # one board: no board field
+        parse_message('{"type": "watch", "board": "ping", "pins": []}', PINS)
+    with pytest.raises(ProtocolError, match="pause: unknown field board"):
+        parse_message('{"type": "pause", "board": "ping"}', BOARDS)

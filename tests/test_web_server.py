@@ -80,8 +80,8 @@ def test_origin_rule() -> None:
 def test_malformed_messages_get_an_error_and_the_socket_stays_up(client: TestClient) -> None:
     with client.websocket_connect(WS, headers={"origin": BASE}) as ws:
         hello = ws.receive_json()
-        assert hello["type"] == "hello" and hello["sysname"] == "LoPy4"
-        assert {p["name"]: p["exp_name"] for p in hello["pins"]}["P9"] == "G16"
+        assert hello["type"] == "hello" and hello["boards"][0]["sysname"] == "LoPy4"
+        assert {p["name"]: p["exp_name"] for p in hello["boards"][0]["pins"]}["P9"] == "G16"
         for bad in (
             "{nope",
             '{"type": "eval", "code": "1+1"}',
@@ -112,7 +112,8 @@ def test_button_press_fires_the_callback_and_the_waveform_updates(client: TestCl
         )
         assert all(len(c) == 2 for c in msg["wave"]["P10"]["changes"])
         state = wait_for(ws, lambda m: "state" in m)["state"]
-        assert state["led"] is True and state["irq"]["runs"] >= 1
+        lopy = state["boards"]["lopy4"]
+        assert lopy["led"] is True and lopy["irq"]["runs"] >= 1
 
 
 def test_vcd_download(client: TestClient) -> None:

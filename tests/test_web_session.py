@@ -30,6 +30,10 @@ def make(
     return session, clock
 
 
+def board_state(session: LiveSession) -> dict:
+    return session.state["boards"][session.board.name]
+
+
 def text(session: LiveSession) -> str:
     entries, _ = session.log_since(0)
     return "".join(e["text"] for e in entries if e["kind"] == "out")
@@ -41,7 +45,7 @@ def test_virtual_time_follows_the_wall_clock() -> None:
     session.tick()
     assert session.state["t"] == 50_000_000
     assert "ready" in text(session) and "led on" not in text(session)
-    assert session.state["led"] is False  # P9 high: the active-low user LED is dark
+    assert board_state(session)["led"] is False  # P9 high: the active-low user LED is dark
 
 
 def test_led_lights_when_the_script_drives_p9_low() -> None:
@@ -49,8 +53,8 @@ def test_led_lights_when_the_script_drives_p9_low() -> None:
     for i in range(1, 5):
         clock.t = i * 0.1
         session.tick()
-    assert session.state["led"] is True
-    p9 = next(p for p in session.state["pins"] if p["name"] == "P9")
+    assert board_state(session)["led"] is True
+    p9 = next(p for p in board_state(session)["pins"] if p["name"] == "P9")
     assert (p9["mode"], p9["level"]) == ("OUT", 0)
     assert "led on" in text(session)
 
@@ -61,14 +65,14 @@ def test_button_press_runs_the_callback_even_while_paused() -> None:
     session.tick()
     session.apply(Command("pause"))
     session.apply(Command("button", action="press"))
-    assert session.state["button"] is True
+    assert board_state(session)["button"] is True
     clock.t = 1.0
     session.tick()  # paused: the clock stays, but the press at this instant happened
     t = session.state["t"]
     session.apply(Command("step", ns=20_000_000))  # past the bounce
     assert session.state["t"] == t + 20_000_000
     assert "pressed 1" in text(session)
-    p10 = next(p for p in session.state["pins"] if p["name"] == "P10")
+    p10 = next(p for p in board_state(session)["pins"] if p["name"] == "P10")
     assert p10["level"] == 0 and p10["callback"] is True
 
 
@@ -85,13 +89,13 @@ def test_drive_a_pin_high_low_and_release() -> None:
     session, _ = make("blink_button.py")
     session.tick()
     session.apply(Command("drive", pin="G5", level="high"))  # P13, input only, floating
-    p13 = next(p for p in session.state["pins"] if p["name"] == "P13")
+    p13 = next(p for p in board_state(session)["pins"] if p["name"] == "P13")
     assert (p13["level"], p13["driven"]) == (1, "high")
     session.apply(Command("drive", pin="P13", level="low"))
-    p13 = next(p for p in session.state["pins"] if p["name"] == "P13")
+    p13 = next(p for p in board_state(session)["pins"] if p["name"] == "P13")
     assert (p13["level"], p13["driven"]) == (0, "low")
     session.apply(Command("drive", pin="P13", level="release"))
-    p13 = next(p for p in session.state["pins"] if p["name"] == "P13")
+    p13 = next(p for p in board_state(session)["pins"] if p["name"] == "P13")
     assert (p13["level"], p13["driven"]) == (2, None)
 
 
@@ -176,3 +180,32 @@ def test_a_long_step_goes_on_over_the_next_frames() -> None:
     assert session.state["t"] == 5_000_000_000  # and not a nanosecond further: still paused
     session.tick()
     assert session.state["t"] == 5_000_000_000
+
+
+def test_several_boards_share_the_clock_and_each_is_shown() -> None:
+    from pycomsim import World
+
+    world = World()
+    ping = Board("lopy4", name="ping", world=world)
+    pong = Board("gpy", name="pong", world=world, expansion=False)
+    ping.load(SCRIPTS / "blink_button.py")
+    pong.load(SCRIPTS / "busy_toggle.py")
+    clock = FakeClock()
+    session = LiveSession([ping, pong], clock=clock)
+    assert [b["name"] for b in session.hello()["boards"]] == ["ping", "pong"]
+    assert session.hello()["boards"][1]["expansion"] is False
+    assert "P98" in {p["name"] for p in session.hello()["boards"][1]["pins"]}
+    for i in range(1, 5):
+        clock.t = i * 0.1
+        session.tick()
+    boards = session.state["boards"]
+    assert boards["ping"]["led"] is True and boards["pong"]["led"] is None
+    p11 = next(p for p in boards["pong"]["pins"] if p["name"] == "P11")
+    assert p11["mode"] == "OUT"
+    session.apply(Command("drive", board="pong", pin="P98", level="high"))
+    p98 = next(p for p in session.state["boards"]["pong"]["pins"] if p["name"] == "P98")
+    assert (p98["level"], p98["driven"]) == (1, "high")
+    with pytest.raises(ProtocolError, match="no expansion board"):
+        session.apply(Command("button", board="pong", action="press"))
+    entries, _ = session.log_since(0)
+    assert {"kind": "out", "text": "ready\n", "board": "ping"} in entries

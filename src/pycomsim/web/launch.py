@@ -50,10 +50,7 @@ def run_ui(
         raise UsageError(str(error).replace("bad speed", "bad --speed", 1)) from None
     number = parse_port(port)
     until_ns = None if until is None else parse_duration(until, "--until")
-    board = boards[0]
-    if len(boards) > 1:
-        print(f"pycomsim: the page shows board {board.name!r}; the others run too", file=err)
-    session = LiveSession(board, speed=pace, until_ns=until_ns, stderr=err)
+    session = LiveSession(boards, speed=pace, until_ns=until_ns, stderr=err)
     try:
         sock = bind(number)
     except ValueError as error:

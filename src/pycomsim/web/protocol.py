@@ -8,7 +8,8 @@ server sends back as `{"type": "error", "message": ...}`. Nothing the client sen
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..units import parse_duration
@@ -35,6 +36,7 @@ class Command:
     speed: float | None = None
     pins: tuple[str, ...] = ()  # watch
     resolution_ns: int | None = None  # watch: waveform detail the page can draw
+    board: str | None = None  # button, drive, watch: which board (None: the first)
 
 
 # type -> (required fields, optional fields)
@@ -43,14 +45,17 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "resume": (frozenset(), frozenset()),
     "step": (frozenset(), frozenset({"duration"})),
     "speed": (frozenset({"value"}), frozenset()),
-    "button": (frozenset({"action"}), frozenset()),
-    "drive": (frozenset({"pin", "level"}), frozenset()),
-    "watch": (frozenset({"pins"}), frozenset({"resolution_ns"})),
+    "button": (frozenset({"action"}), frozenset({"board"})),
+    "drive": (frozenset({"pin", "level"}), frozenset({"board"})),
+    "watch": (frozenset({"pins"}), frozenset({"resolution_ns", "board"})),
 }
 
 
-def parse_message(raw: str | bytes, pin_names: frozenset[str]) -> Command:
-    """Validate one client message; `pin_names` are the board's P and G names."""
+def parse_message(
+    raw: str | bytes, pin_names: frozenset[str] | Mapping[str, frozenset[str]]
+) -> Command:
+    """Validate one client message. `pin_names` are the board's P and G names, or for several boards
+    a mapping from board name to them (the first board is the default)."""
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", "replace")
     if len(raw) > MAX_MESSAGE_BYTES:
@@ -74,7 +79,23 @@ def parse_message(raw: str | bytes, pin_names: frozenset[str]) -> Command:
     extra = fields - required - optional
     if extra:
         raise ProtocolError(f"{kind}: unknown field {', '.join(sorted(extra))}")
-    return _BUILDERS[kind](msg, pin_names)
+    board, names = _board(kind, msg.get("board"), pin_names)
+    cmd = _BUILDERS[kind](msg, names)
+    return replace(cmd, board=board) if board is not None else cmd
+
+
+def _board(
+    kind: str, board: Any, pin_names: frozenset[str] | Mapping[str, frozenset[str]]
+) -> tuple[str | None, frozenset[str]]:
+    if not isinstance(pin_names, Mapping):
+        if board is not None:
+            raise ProtocolError(f"{kind}: unknown board {_clip(board)}")
+        return None, pin_names
+    if board is None:
+        return None, next(iter(pin_names.values()), frozenset())
+    if not isinstance(board, str) or board not in pin_names:
+        raise ProtocolError(f"{kind}: unknown board {_clip(board)}")
+    return board, pin_names[board]
 
 
 def _clip(value: Any, n: int = 60) -> str:

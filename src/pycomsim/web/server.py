@@ -51,28 +51,33 @@ class ClientView:
         self.log_index = 0
         self.seq = -1
         self.resolution_ns = DEFAULT_RESOLUTION_NS
-        self.cursors: dict[str, TraceCursor | None] = {}
+        # the board whose pins are watched and their cursors, swapped together as one tuple because the
+        # page's writer reads them from another thread
+        self.watching: tuple[str, dict[str, TraceCursor | None]] = (session.board.name, {})
 
     def watch(self, cmd: Command) -> None:
         if cmd.resolution_ns is not None:
             self.resolution_ns = cmd.resolution_ns
         session = self.session
+        panel = session.panel(cmd.board)
         traces = session.world.recorder.traces
-        old = self.cursors
+        watched_board, old = self.watching
+        if watched_board != panel.name:
+            old = {}
         cursors: dict[str, TraceCursor | None] = {}
         for name in cmd.pins:
-            module = session.module_name[name]
+            module = panel.module_name[name]
             if module in old:
                 cursors[module] = old[module]
                 continue
-            trace = trace_for(traces, session.board.name, module)
+            trace = trace_for(traces, panel.name, module)
             cursor = None
             if trace is not None:
                 cursor = TraceCursor(trace)
                 since = session.kernel.now - self.resolution_ns * WINDOW_PIXELS
                 cursor.sent = max(bisect_left(trace, max(since, 0) << 2), 1)
             cursors[module] = cursor
-        self.cursors = cursors  # swapped whole: the page's writer reads it from another thread
+        self.watching = (panel.name, cursors)
 
     def frame(self) -> dict[str, Any] | None:
         session = self.session
@@ -84,14 +89,16 @@ class ClientView:
         entries, self.log_index = session.log_since(self.log_index)
         if entries:
             msg["log"] = entries
+        board, cursors = self.watching
         waves = {}
-        for name, cursor in list(self.cursors.items()):
+        for name, cursor in cursors.items():
             if cursor is not None:
                 update = cursor.update(self.resolution_ns)
                 if update is not None:
                     waves[name] = update
         if waves:
             msg["wave"] = waves
+            msg["wave_board"] = board  # the page drops updates meant for a board it left
         return msg if len(msg) > 1 else None
 
 

@@ -17,13 +17,13 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from ..sim.net import OFF, STRONG_HI, STRONG_LO, Driver
 from ..units import format_ns
 from .pacing import Pacer
+from .panel import BoardPanel
 from .protocol import Command, ProtocolError
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ MAX_TEXT = 32_768  # printed text kept per frame: a print loop must not flood th
 # virtual length of one slice, adapted to how costly the script is to simulate
 FIRST_SLICE_NS, MIN_SLICE_NS, MAX_SLICE_NS = 100_000_000, 100_000, 600 * 1_000_000_000
 STEP_BUDGET_S = 0.25  # a step answers within this; a longer one goes on over the next frames
-_DRIVE_CODES = {"high": STRONG_HI, "low": STRONG_LO, "release": OFF}
 
 
 def _noop(_: object) -> None:
@@ -45,16 +44,22 @@ def _noop(_: object) -> None:
 class LiveSession:
     def __init__(
         self,
-        board: Board,
+        boards: Board | Sequence[Board],
         *,
         speed: float = 1.0,
         until_ns: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         stderr: Any = None,
     ) -> None:
-        self.board = board
-        self.world = board.world
-        self.kernel = board.kernel
+        listed = [boards] if not isinstance(boards, Sequence) else list(boards)
+        if not listed:
+            raise ValueError("a live session needs at least one board")
+        self.board = listed[0]  # the one the page opens on
+        self.world = self.board.world
+        self.kernel = self.board.kernel
+        self.panels = {b.name: BoardPanel(b) for b in listed}
+        # board name -> its P and G names, for validating the page's messages
+        self.pin_names = {name: panel.pin_names for name, panel in self.panels.items()}
         self.pacer = Pacer(speed, clock=clock)
         self.until = None if until_ns is None else self.kernel.now + until_ns
         self.status = "running"
@@ -64,20 +69,12 @@ class LiveSession:
         self._commands: queue.Queue[tuple[Callable[[], Any], Future]] = queue.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._probes: dict[str, Driver] = {}
         self._slice_ns = FIRST_SLICE_NS
         self._step_to: int | None = None
         self._log: list[dict[str, Any]] = []
         self._log_base = 0  # index of _log[0] in the whole log
         self._log_lock = threading.Lock()
-        self._seen = {"out": 0, "failed": 0, "faults": 0, "warnings": 0, "events": 0}
-        static = board.pin_states()
-        self.pins_static = [
-            {k: s[k] for k in ("name", "exp_name", "input_only", "rtc")} for s in static
-        ]
-        self.module_name = {s["name"]: s["name"] for s in static}
-        self.module_name.update({s["exp_name"]: s["name"] for s in static})
-        self.pin_names = frozenset(self.module_name)
+        self._seen = {"failed": 0, "faults": 0, "warnings": 0, "events": 0}
         self.state: dict[str, Any] = {}
         self.seq = 0
         self._snapshot()
@@ -116,16 +113,14 @@ class LiveSession:
             return entries, self._log_base + len(self._log)
 
     def hello(self) -> dict[str, Any]:
-        board = self.board
         return {
             "type": "hello",
-            "board": board.name,
-            "board_type": board.type,
-            "sysname": board.spec.sysname,
-            "pins": self.pins_static,
-            "expansion": getattr(board, "expansion_board", None) is not None,
+            "boards": [panel.hello() for panel in self.panels.values()],
             "until": self.until,
         }
+
+    def panel(self, name: str | None) -> BoardPanel:
+        return self.panels[name] if name is not None else self.panels[self.board.name]
 
     # ---- the simulator's thread ----
     def apply(self, cmd: Command) -> None:
@@ -144,9 +139,11 @@ class LiveSession:
         elif kind == "speed":
             self.pacer.set_speed(cmd.speed or 1.0, self.kernel.now)
         elif kind == "button":
-            self.press_button(cmd.action == "press")
+            self.panel(cmd.board).press_button(cmd.action == "press")
+            self._settle()
         elif kind == "drive":
-            self.drive(cmd.pin or "", cmd.level or "release")
+            self.panel(cmd.board).drive(cmd.pin or "", cmd.level or "release")
+            self._settle()
         self._snapshot()
 
     def step(self, ns: int) -> None:
@@ -159,29 +156,6 @@ class LiveSession:
         self._step_to = target
         self._advance_towards(target, STEP_BUDGET_S)
         self._after_slice()
-
-    def press_button(self, pressed: bool) -> None:
-        exp = getattr(self.board, "expansion_board", None)
-        if exp is None:
-            raise ProtocolError("this board has no expansion board, so no user button")
-        if pressed:
-            exp.button.press()
-        else:
-            exp.button.release()
-        self._settle()
-
-    def drive(self, pin_name: str, level: str) -> None:
-        """Drive a pad from the page like a lab probe: strongly high or low, or let it go."""
-        name = self.module_name.get(pin_name)
-        if name is None or level not in _DRIVE_CODES:
-            raise ProtocolError(f"cannot drive {pin_name!r} {level!r}")
-        probe = self._probes.get(name)
-        if probe is None:
-            probe = self._probes[name] = Driver(f"{self.board.name}.{name} web probe")
-            self.world.attach(self.board.pin(name), probe, OFF)
-        code = _DRIVE_CODES[level]
-        self.kernel.schedule(self.kernel.now, lambda _: probe.set(code, self.kernel.now))
-        self._settle()
 
     def tick(self) -> None:
         """One frame: advance as far as the wall clock allows, then publish."""
@@ -286,33 +260,37 @@ class LiveSession:
             future.set_exception(error)
 
     # ---- what the page sees ----
-    def _append(self, kind: str, text: str) -> None:
+    def _append(self, kind: str, text: str, board: str | None = None) -> None:
         with self._log_lock:
-            self._log.append({"kind": kind, "text": text})
+            self._log.append({"kind": kind, "text": text, "board": board})
             extra = len(self._log) - MAX_LOG
             if extra > 0:
                 del self._log[:extra]
                 self._log_base += extra
 
     def _collect(self) -> None:
-        board, world, seen = self.board, self.world, self._seen
-        output = board.output
-        if len(output) > seen["out"]:
-            text = "".join(output[seen["out"] :])
-            seen["out"] = len(output)
-            if len(text) > MAX_TEXT:
-                text = "...\n" + text[-MAX_TEXT:]
-            self._append("out", text)
+        world, seen = self.world, self._seen
+        printed = False
+        for name, panel in self.panels.items():
+            text = panel.new_output()
+            if text:
+                if len(text) > MAX_TEXT:
+                    text = "...\n" + text[-MAX_TEXT:]
+                self._append("out", text, name)
+                printed = True
+        if printed:
             sys.stdout.flush()  # a person watching the page may also be tailing stdout
         for event in world.recorder.events[seen["events"] :]:
-            if event.kind == "boot" and event.board == board.name and event.detail != 0:
+            if event.kind == "boot" and event.board in self.panels and event.detail != 0:
                 self._append(
-                    "info", f"[{format_ns(event.t)}] board rebooted (reset cause {event.detail})\n"
+                    "info",
+                    f"[{format_ns(event.t)}] board rebooted (reset cause {event.detail})\n",
+                    event.board,
                 )
         seen["events"] = len(world.recorder.events)
         for b, error in world.failed[seen["failed"] :]:
             text = b.format_exception(error)
-            self._append("error", text)
+            self._append("error", text, b.name)
             print(text, end="", file=self._stderr or sys.stderr)
         seen["failed"] = len(world.failed)
         for kind in ("faults", "warnings"):
@@ -322,22 +300,11 @@ class LiveSession:
             seen[kind] = len(reports)
 
     def _snapshot(self) -> None:
-        board, kernel = self.board, self.kernel
-        exp = getattr(board, "expansion_board", None)
-        pins = board.pin_states()
-        for state in pins:
-            probe = self._probes.get(state["name"])
-            state["driven"] = (
-                None
-                if probe is None or probe.code == OFF
-                else ("high" if probe.code == STRONG_HI else "low")
-            )
-            for key in ("exp_name", "input_only", "rtc"):
-                del state[key]  # static: sent once in hello
-        if self.status == "running" and board.finished and not board.busy():
+        kernel = self.kernel
+        boards = {name: panel.snapshot() for name, panel in self.panels.items()}
+        shown = self.status
+        if shown == "running" and all(b["finished"] for b in boards.values()):
             shown = "script ended"
-        else:
-            shown = self.status
         rtf = self.pacer.real_time_factor
         self.seq += 1
         self.state = {
@@ -349,16 +316,7 @@ class LiveSession:
             "speed": self.pacer.speed,
             "paused": self.pacer.paused,
             "status": shown,
-            "pins": pins,
-            "led": None if exp is None else bool(exp.led.on),
-            "button": None if exp is None else bool(exp.button.pressed),
-            "rgb": board.pycom.colour,
-            "irq": {
-                "alive": board.irq.alive,
-                "runs": board.irq.runs,
-                "dropped": board.irq.dropped,
-                "queued": len(board.irq.queue),
-            },
+            "boards": boards,
             "faults": len(self.world.faults),
             "warnings": len(self.world.warnings),
         }

@@ -9,7 +9,10 @@ const LEVEL_CLASS = ["low", "high", "floating", "contention"];
 const TRIGGERS = { 1: "rising", 2: "falling", 3: "both", 4: "low level", 5: "high level" };
 const MAX_CONSOLE_NODES = 3000;
 
-const page = { hello: null, state: null, board: null, wave: new WaveView($("#wave")), watched: [], rows: new Map() };
+const page = {
+  hello: null, state: null, selected: null, board: null, view: null,
+  wave: new WaveView($("#wave")), watched: [], rows: new Map(),
+};
 window.pycomsim = page; // for tests and curious users: the last state the page drew
 
 const ws = new WebSocket(`ws://${location.host}/ws`);
@@ -28,12 +31,35 @@ ws.addEventListener("close", () => {
 
 function onHello(hello) {
   page.hello = hello;
-  document.title = `pycomsim · ${hello.sysname}`;
-  $("#board-title").textContent = `${hello.sysname} “${hello.board}”`;
-  page.board = new BoardView($("#board-svg"), hello, { onPinClick: toggleWatch, onButton: setButton });
-  $("#user-button").hidden = !hello.expansion;
-  buildTable(hello.pins);
-  setWatched(hello.expansion ? ["P9", "P10"] : ["P9"]);
+  const tabs = $("#board-tabs");
+  tabs.replaceChildren();
+  if (hello.boards.length > 1) {
+    for (const b of hello.boards) {
+      const tab = document.createElement("button");
+      tab.type = "button";
+      tab.className = "small tab";
+      tab.dataset.board = b.name;
+      tab.textContent = b.name;
+      tab.addEventListener("click", () => selectBoard(b.name));
+      tabs.appendChild(tab);
+    }
+  }
+  selectBoard(hello.boards[0].name);
+}
+
+function selectBoard(name) {
+  const info = page.hello.boards.find((b) => b.name === name);
+  page.selected = name;
+  page.board = info;
+  document.title = `pycomsim · ${info.sysname}`;
+  $("#board-title").textContent = `${info.sysname} “${info.name}”`;
+  for (const tab of $("#board-tabs").children) tab.classList.toggle("active", tab.dataset.board === name);
+  page.view = new BoardView($("#board-svg"), info, { onPinClick: toggleWatch, onButton: setButton });
+  $("#user-button").hidden = !info.expansion;
+  buildTable(info.pins);
+  page.wave.setPins([]);
+  setWatched(info.expansion ? ["P9", "P10"] : ["P9"]);
+  if (page.state) drawState(page.state);
 }
 
 function onFrame(msg) {
@@ -42,7 +68,7 @@ function onFrame(msg) {
     drawState(msg.state);
   }
   if (msg.log) for (const entry of msg.log) appendLog(entry);
-  if (msg.wave) page.wave.apply(msg.wave, page.state ? page.state.t : 0);
+  if (msg.wave && msg.wave_board === page.selected) page.wave.apply(msg.wave, page.state ? page.state.t : 0);
   if (page.state) page.wave.draw(page.state.t);
 }
 
@@ -53,15 +79,20 @@ function drawState(s) {
   $("#status").textContent = status;
   $("#status").className = `status ${status.replace(/[^a-z]+/g, "-")}`;
   $("#pause").textContent = s.paused ? "Resume" : "Pause";
+  const over = s.status === "reached --until" || s.status === "crashed";
+  $("#pause").disabled = over;
+  $("#step").disabled = over;
   const speed = $("#speed");
   if (![...speed.options].some((o) => o.value === String(s.speed))) {
     speed.add(new Option(`${s.speed}×`, String(s.speed)));
   }
   speed.value = String(s.speed);
-  page.board.update(s, new Set(page.watched));
-  $("#irq-info").textContent = `callbacks run ${s.irq.runs} · dropped ${s.irq.dropped}` +
-    (s.irq.alive ? "" : " · interrupt task dead") + (s.faults ? ` · ${s.faults} faults` : "");
-  for (const p of s.pins) {
+  const b = s.boards[page.selected];
+  page.current = b;
+  page.view.update(b, new Set(page.watched));
+  $("#irq-info").textContent = `callbacks run ${b.irq.runs} · dropped ${b.irq.dropped}` +
+    (b.irq.alive ? "" : " · interrupt task dead") + (s.faults ? ` · ${s.faults} faults` : "");
+  for (const p of b.pins) {
     const row = page.rows.get(p.name);
     if (!row) continue;
     set(row.mode, p.mode);
@@ -96,7 +127,7 @@ function buildTable(pins) {
       const b = document.createElement("button");
       b.type = "button"; b.textContent = label; b.title = `${title} (like a probe on ${p.name})`;
       b.className = `small drive-${level}`;
-      b.addEventListener("click", () => send({ type: "drive", pin: p.name, level }));
+      b.addEventListener("click", () => send({ type: "drive", board: page.selected, pin: p.name, level }));
       drive.appendChild(b);
       if (level !== "release") row.drive[level] = b;
     }
@@ -124,12 +155,15 @@ function setWatched(pins) {
     row.tr.classList.toggle("watched", pins.includes(name));
   }
   sendWatch();
-  if (page.state) { page.board.update(page.state, new Set(pins)); page.wave.draw(page.state.t); }
+  if (page.state && page.state.boards[page.selected]) {
+    page.view.update(page.state.boards[page.selected], new Set(pins));
+    page.wave.draw(page.state.t);
+  }
 }
 
 function sendWatch() {
   const resolution = Math.max(1, Math.round(page.wave.windowNs / page.wave.width()));
-  send({ type: "watch", pins: page.watched, resolution_ns: resolution });
+  send({ type: "watch", board: page.selected, pins: page.watched, resolution_ns: resolution });
 }
 
 // ---- the user button: mouse or space bar, held as long as you hold it ----
@@ -138,7 +172,7 @@ function setButton(pressed) {
   if (pressed === buttonDown) return;
   buttonDown = pressed;
   $("#user-button").classList.toggle("active", pressed);
-  send({ type: "button", action: pressed ? "press" : "release" });
+  send({ type: "button", board: page.selected, action: pressed ? "press" : "release" });
 }
 const ub = $("#user-button");
 ub.addEventListener("pointerdown", (e) => { e.preventDefault(); setButton(true); });
@@ -148,7 +182,7 @@ const typing = (e) => ["INPUT", "SELECT", "TEXTAREA"].includes(e.target.tagName)
 document.addEventListener("keydown", (e) => {
   if (e.code !== "Space" || typing(e)) return;
   e.preventDefault();
-  if (!e.repeat && page.hello && page.hello.expansion) setButton(true);
+  if (!e.repeat && page.board && page.board.expansion) setButton(true);
 });
 document.addEventListener("keyup", (e) => {
   if (e.code !== "Space" || typing(e)) return;
@@ -175,7 +209,9 @@ function appendLog(entry) {
   const atBottom = con.scrollHeight - con.scrollTop - con.clientHeight < 30;
   const span = document.createElement("span");
   span.className = `log-${entry.kind}`;
-  span.textContent = entry.text;
+  // several boards: each line says whose it is, as the CLI's `name| ` prefix does
+  const prefix = page.hello && page.hello.boards.length > 1 && entry.board ? `${entry.board}| ` : "";
+  span.textContent = prefix ? entry.text.replace(/^(?=.)/gm, prefix) : entry.text;
   con.appendChild(span);
   while (con.childNodes.length > MAX_CONSOLE_NODES) con.removeChild(con.firstChild);
   if (atBottom) con.scrollTop = con.scrollHeight;

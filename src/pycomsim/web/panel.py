@@ -1,0 +1,104 @@
+"""One board as the page sees it: its pins' names, a live snapshot, and what the page may do to it.
+
+Everything goes through the board's public API (`pin_states()`, `pin()`, the expansion board's parts,
+`pycom.colour`, the interrupt task's counters, `world.attach`). Runs on the simulator's thread.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..sim.net import OFF, STRONG_HI, STRONG_LO, Driver
+from .protocol import ProtocolError
+
+if TYPE_CHECKING:
+    from ..board import Board
+
+DRIVE_CODES = {"high": STRONG_HI, "low": STRONG_LO, "release": OFF}
+
+
+class BoardPanel:
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self.name = board.name
+        static = board.pin_states()
+        self.pins_static = [
+            {k: s[k] for k in ("name", "exp_name", "input_only", "rtc")} for s in static
+        ]
+        # P and G names -> the module name
+        self.module_name = {s["name"]: s["name"] for s in static}
+        self.module_name.update({s["exp_name"]: s["name"] for s in static})
+        self.pin_names = frozenset(self.module_name)
+        self.probes: dict[str, Driver] = {}
+        self.output_seen = 0
+
+    @property
+    def expansion(self) -> Any:
+        return getattr(self.board, "expansion_board", None)
+
+    def hello(self) -> dict[str, Any]:
+        board = self.board
+        return {
+            "name": board.name,
+            "board_type": board.type,
+            "sysname": board.spec.sysname,
+            "pins": self.pins_static,
+            "expansion": self.expansion is not None,
+        }
+
+    def press_button(self, pressed: bool) -> None:
+        """The expansion board's user button, as a finger does it (the part adds the bounce)."""
+        exp = self.expansion
+        if exp is None:
+            raise ProtocolError(f"board {self.name!r} has no expansion board, so no user button")
+        if pressed:
+            exp.button.press()
+        else:
+            exp.button.release()
+
+    def drive(self, pin_name: str, level: str) -> None:
+        """Drive a pad from the page like a lab probe: strongly high or low, or let it go."""
+        name = self.module_name.get(pin_name)
+        if name is None or level not in DRIVE_CODES:
+            raise ProtocolError(f"cannot drive {pin_name!r} {level!r} on {self.name!r}")
+        probe = self.probes.get(name)
+        if probe is None:
+            probe = self.probes[name] = Driver(f"{self.name}.{name} web probe")
+            self.board.world.attach(self.board.pin(name), probe, OFF)
+        code = DRIVE_CODES[level]
+        kernel = self.board.kernel
+        kernel.schedule(kernel.now, lambda _: probe.set(code, kernel.now))
+
+    def new_output(self) -> str:
+        output = self.board.output
+        if len(output) <= self.output_seen:
+            return ""
+        text = "".join(output[self.output_seen :])
+        self.output_seen = len(output)
+        return text
+
+    def snapshot(self) -> dict[str, Any]:
+        board, exp = self.board, self.expansion
+        pins = board.pin_states()
+        for state in pins:
+            probe = self.probes.get(state["name"])
+            state["driven"] = (
+                None
+                if probe is None or probe.code == OFF
+                else ("high" if probe.code == STRONG_HI else "low")
+            )
+            for key in ("exp_name", "input_only", "rtc"):
+                del state[key]  # static: sent once in hello
+        return {
+            "pins": pins,
+            "led": None if exp is None else bool(exp.led.on),
+            "button": None if exp is None else bool(exp.button.pressed),
+            "rgb": board.pycom.colour,
+            "finished": board.finished and not board.busy(),
+            "irq": {
+                "alive": board.irq.alive,
+                "runs": board.irq.runs,
+                "dropped": board.irq.dropped,
+                "queued": len(board.irq.queue),
+            },
+        }
