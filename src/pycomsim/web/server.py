@@ -168,6 +168,9 @@ def create_app(session: LiveSession, *, allowed_hosts: Iterable[str] = LOCAL_HOS
                         await asyncio.wrap_future(session.handle(cmd))
                 except ProtocolError as error:
                     await send({"type": "error", "message": str(error)})
+                except Exception as error:  # our bug, not the page's: say so and keep the socket
+                    message = f"internal error: {type(error).__name__}: {error}"
+                    await send({"type": "error", "message": message})
 
         async def writer() -> None:
             while True:
