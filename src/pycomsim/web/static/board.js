@@ -6,6 +6,10 @@ const NS = "http://www.w3.org/2000/svg";
 const LEFT = ["RST", "P0", "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11", "P12"];
 const RIGHT = ["VIN", "3V3", "GND", "P23", "P22", "P21", "P20", "P19", "P18", "P17", "P16", "P15", "P14", "P13"];
 const LEVEL_CLASS = ["low", "high", "floating", "contention"];
+const LEVEL_TEXT = ["0", "1", "floating", "contention"];
+// what the board does with these pads (SPEC.md sections 1 and 9)
+const ROLES = { P0: "UART RX", P1: "UART TX", P2: "RGB LED", P12: "antenna switch" };
+const EXPANSION_ROLES = { P9: "user LED", P10: "user button" };
 
 function el(name, attrs = {}, parent = null, text = null) {
   const node = document.createElementNS(NS, name);
@@ -46,6 +50,7 @@ export class BoardView {
     el("text", { x: 180, y: 140, class: "module-small", "text-anchor": "middle" }, svg, "RGB · P2");
 
     const rowY = (i) => 84 + i * 20;
+    this.roles = { ...ROLES, ...(hello.expansion ? EXPANSION_ROLES : {}) };
     LEFT.forEach((name, i) => this.pin(svg, name, 106, rowY(i), "left", expName.get(name), onPinClick));
     RIGHT.forEach((name, i) => this.pin(svg, name, 254, rowY(i), "right", expName.get(name), onPinClick));
 
@@ -84,9 +89,11 @@ export class BoardView {
       el("text", { x: outer, y: y + 4, class: "glabel", "text-anchor": side === "left" ? "end" : "start" }, g, expName);
     }
     if (isPin) {
-      el("title", {}, g, `${name}${expName ? " / " + expName : ""}: click to show in the waveform`);
+      const role = this.roles[name];
+      const label = `${name}${expName ? " / " + expName : ""}${role ? " (" + role + ")" : ""}`;
+      const title = el("title", {}, g, label);
       g.addEventListener("click", () => onPinClick(name));
-      this.pads.set(name, { g, pad });
+      this.pads.set(name, { g, pad, title, label, tip: "" });
     }
   }
 
@@ -98,6 +105,10 @@ export class BoardView {
       if (entry.pad.getAttribute("class") !== cls) entry.pad.setAttribute("class", cls);
       entry.g.classList.toggle("watched", watched.has(p.name));
       entry.g.classList.toggle("driven", p.driven !== null);
+      const tip = `${entry.label}\n${p.mode}, pull ${p.pull || "none"}, latch ${p.value}, level ${LEVEL_TEXT[p.level]}` +
+        `${p.hold ? ", held" : ""}${p.callback ? ", callback" : ""}${p.driven ? ", driven " + p.driven + " from the page" : ""}` +
+        "\nclick to show in the waveform";
+      if (tip !== entry.tip) { entry.tip = tip; entry.title.textContent = tip; }
     }
     const colour = state.rgb;
     const r = (colour >> 16) & 255, g = (colour >> 8) & 255, b = colour & 255;
