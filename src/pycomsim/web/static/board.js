@@ -8,7 +8,7 @@ const RIGHT = ["VIN", "3V3", "GND", "P23", "P22", "P21", "P20", "P19", "P18", "P
 const LEVEL_CLASS = ["low", "high", "floating", "contention"];
 const LEVEL_TEXT = ["0", "1", "floating", "contention"];
 // what the board does with these pads (SPEC.md sections 1 and 9)
-const ROLES = { P0: "UART RX", P1: "UART TX", P2: "RGB LED", P12: "antenna switch" };
+const ROLES = { P0: "UART RX", P1: "UART TX", P2: "RGB LED", P12: "antenna switch / safe boot" };
 const EXPANSION_ROLES = { P9: "user LED", P10: "user button" };
 
 function el(name, attrs = {}, parent = null, text = null) {
