@@ -640,3 +640,24 @@ def test_handlers_run_again_after_reset_once_the_task_died() -> None:
     b.run(main, until="50ms")
     assert boots == [0, 2]
     assert log == [1, 2, 2]
+
+
+def test_switching_an_input_to_out_mode_fires_no_callback() -> None:
+    """In OUT mode there are no callbacks, not even for the edge the pad makes as it becomes an
+    output (gpio_config turns the input path off before it enables the output driver)."""
+    b = make_board()
+    Pin = b.machine.Pin
+    log = []
+
+    def main() -> None:
+        p = Pin("P22", Pin.IN, Pin.PULL_DOWN)
+        p.callback(Pin.IRQ_RISING | Pin.IRQ_FALLING, log.append, "edge")
+        p.value(1)  # the latch only: the pad is still an input held low
+        p.mode(Pin.OUT)  # the pad goes high now
+        b.time.sleep_ms(1)
+        p.value(0)
+        b.time.sleep_ms(1)
+
+    b.run(main, until="5ms")
+    assert log == []
+    assert b.irq.runs == 0

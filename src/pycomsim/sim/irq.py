@@ -68,6 +68,8 @@ class InterruptTask:
         def on_change(old: int, new: int, t: int) -> None:
             before = last[0]
             now = last[0] = new if new <= HIGH else _logic(new, before)
+            if not pin._input_on:
+                return  # the pad just became an output: with its input path off it sees nothing
             trigger = pin._pad_trigger
             if trigger == LOW_LEVEL or trigger == HIGH_LEVEL:
                 if now == (trigger == HIGH_LEVEL) and before != now:
