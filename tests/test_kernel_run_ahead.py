@@ -114,3 +114,34 @@ def test_wired_boards_form_one_cluster_and_see_each_other_in_time():
     for t_read, level in seen:
         before = [lvl for t, lvl in edges if t <= t_read]
         assert level == before[-1], (t_read, level, edges)
+
+
+def _loopback(board, busy):
+    def main():
+        Pin = board.machine.Pin
+        src = Pin("P11", Pin.OUT)
+        Pin("P3", Pin.IN).callback(Pin.IRQ_RISING | Pin.IRQ_FALLING, lambda p: None)
+        while True:
+            src.toggle()
+            if busy:
+                board.time.sleep_us(990)  # holds the CPU: runs ahead past the other board's wakeups
+            else:
+                board.time.sleep_ms(1)  # a wakeup event of its own
+
+    return main
+
+
+def test_irq_events_of_unwired_boards_are_recorded_in_time_order():
+    # one board holds the CPU in busy waits while the other sleeps: the event log (which readers
+    # merge by time) must still come out sorted across boards (InterruptTask.post catches up)
+    world = World()
+    a = Board("lopy4", name="a", world=world, wires=["P11=P3"], expansion=False)
+    b = Board("lopy4", name="b", world=world, wires=["P11=P3"], expansion=False)
+    a.load(_loopback(a, busy=True))
+    b.load(_loopback(b, busy=False))
+    world.run(until="100ms")
+    irqs = world.recorder.events.of_kind("irq")
+    assert {e.board for e in irqs} == {"a", "b"}
+    assert len(irqs) > 150
+    times = [e.t for e in irqs]
+    assert times == sorted(times)

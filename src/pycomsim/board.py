@@ -189,7 +189,8 @@ class Board:
         return kernel.run_ahead_limit(cache[1], _RESUME_TASK)
 
     def _catch_up(self) -> None:
-        """Before output other boards' output is ordered against (the console, the script's end):
+        """Before output other boards' output is ordered against (the console, IRQ events,
+        warnings, the script's end):
         if this task ran ahead of other clusters' work, let that work happen first. Only when every
         event before `now` is another cluster's, so this board's own behaviour never changes."""
         task = self.current
@@ -423,6 +424,7 @@ class Board:
             )
         if not pin._float_warned:
             pin._float_warned = True
+            self._catch_up()  # warnings of unwired boards stay in time order too
             self.world.warn(
                 self,
                 "floating input read",

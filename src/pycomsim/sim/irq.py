@@ -105,6 +105,9 @@ class InterruptTask:
         if self.masked:
             pin._latched = True  # the GPIO status bit stays set until interrupts are enabled again
             return
+        heap = board.kernel._heap
+        if heap and heap[0][0] < t:  # the task ran ahead of other boards: their events go first
+            board._catch_up()
         if len(self.queue) >= QUEUE_SIZE:
             self.dropped += 1
             board.world.recorder.event(t, board.name, "drop", pin._name)
