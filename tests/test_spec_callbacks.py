@@ -661,3 +661,86 @@ def test_switching_an_input_to_out_mode_fires_no_callback() -> None:
     b.run(main, until="5ms")
     assert log == []
     assert b.irq.runs == 0
+
+
+def test_main_script_does_not_run_in_the_middle_of_a_handler() -> None:
+    """The interrupt task keeps the interpreter lock from dispatch to return (mpirq.c
+    TASK_Interrupts, MP_THREAD_GIL_ENTER/EXIT around the call): a main script whose sleep ends
+    while a handler runs API calls resumes only after the handler returns."""
+    b = make_board()
+    Pin = b.machine.Pin
+    log = []
+    b.levels("P23", [("0ms", 1), ("1ms", 0)])
+
+    def handler(p) -> None:
+        log.append("handler start")
+        for _ in range(100):  # about 1 ms of API calls, no sleep
+            p.value()
+        log.append("handler end")
+
+    def main() -> None:
+        Pin("P23", Pin.IN).callback(Pin.IRQ_FALLING, handler)
+        b.time.sleep_us(1200 - b.now_ns // 1000)  # wakes at 1.2 ms, inside the handler
+        log.append("main")
+
+    b.run(main, until="10ms")
+    assert log == ["handler start", "handler end", "main"]
+
+
+def test_busy_wait_in_a_handler_keeps_the_main_script_waiting() -> None:
+    b = make_board()
+    Pin = b.machine.Pin
+    log = []
+    b.levels("P23", [("0ms", 1), ("1ms", 0)])
+
+    def handler(p) -> None:
+        log.append("handler start")
+        b.time.sleep_us(1000)  # ets_delay_us: the GIL stays taken
+        log.append("handler end")
+
+    def main() -> None:
+        Pin("P23", Pin.IN).callback(Pin.IRQ_FALLING, handler)
+        b.time.sleep_us(1500 - b.now_ns // 1000)
+        log.append("main")
+
+    b.run(main, until="10ms")
+    assert log == ["handler start", "handler end", "main"]
+
+
+def test_sleep_ms_in_a_handler_lets_the_main_script_run() -> None:
+    b = make_board()
+    Pin = b.machine.Pin
+    log = []
+    b.levels("P23", [("0ms", 1), ("1ms", 0)])
+
+    def handler(p) -> None:
+        log.append("handler start")
+        b.time.sleep_ms(2)  # mp_hal_delay_ms releases the GIL
+        log.append("handler end")
+
+    def main() -> None:
+        Pin("P23", Pin.IN).callback(Pin.IRQ_FALLING, handler)
+        b.time.sleep_us(1500 - b.now_ns // 1000)
+        log.append("main")
+
+    b.run(main, until="10ms")
+    assert log == ["handler start", "main", "handler end"]
+
+
+def test_level_flood_slows_the_main_script_without_stopping_it() -> None:
+    """Between two entries the interrupt task drops the GIL, so the main script still advances."""
+    b = make_board()
+    Pin = b.machine.Pin
+    count = []
+    done = []
+
+    def main() -> None:
+        p = Pin("P22", Pin.IN, Pin.PULL_DOWN)
+        p.callback(Pin.IRQ_LOW_LEVEL, lambda q: count.append(1))  # fires while low: forever
+        for _ in range(20):
+            p.value()
+        done.append(b.now_ns)
+
+    b.run(main, until="50ms")
+    assert len(done) == 1
+    assert len(count) >= 20

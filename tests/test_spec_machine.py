@@ -364,3 +364,26 @@ def test_micropython_const_is_the_identity(tmp_path) -> None:
     b = make_board()
     b.run(str(script), until="10ms")
     assert b.output == ["9 16 int\n"]
+
+
+def test_reset_from_a_handler_reboots_the_board() -> None:
+    b = make_board(wires=["P11=P19"])
+    Pin = b.machine.Pin
+    log = []
+
+    def handler(p) -> None:
+        log.append("handler")
+        b.machine.reset()
+
+    def main() -> None:
+        log.append(("boot", b.machine.reset_cause(), b.machine.wake_reason()))
+        if len(log) > 1:
+            return
+        src = Pin("P11", Pin.OUT, value=1)
+        Pin("P19", Pin.IN).callback(Pin.IRQ_FALLING, handler)
+        src(0)
+        b.time.sleep_ms(5)
+        log.append("not reached")
+
+    b.run(main, until="20ms")
+    assert log == [("boot", 0, (0, None)), "handler", ("boot", 2, (0, None))]
