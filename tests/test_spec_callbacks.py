@@ -573,7 +573,7 @@ def test_exception_traceback_points_at_the_users_file(tmp_path) -> None:
         "from machine import Pin\n"
         "import time\n"
         "def handler(p):\n"
-        "    1 // 0\n"
+        "    raise ValueError('boom')\n"
         "src = Pin('P11', Pin.OUT, value=1)\n"
         "Pin('P19', Pin.IN).callback(Pin.IRQ_FALLING, handler)\n"
         "src(0)\n"
@@ -584,9 +584,9 @@ def test_exception_traceback_points_at_the_users_file(tmp_path) -> None:
     b.run(str(script), until="10ms")
     text = "".join(b.output)
     assert text.startswith("Unhandled exception in callback handler\n")
-    assert f'File "{script}", line 4, in handler' in text
+    assert 'main.py", line 4, in handler\n' in text
     assert "pycomsim" not in text.replace(str(tmp_path), "")
-    assert text.endswith("ZeroDivisionError: integer division or modulo by zero\ndone\n")
+    assert text.endswith("ValueError: boom\ndone\n")
 
 
 def test_system_exit_in_handler_is_swallowed() -> None:
