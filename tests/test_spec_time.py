@@ -317,3 +317,17 @@ def test_mktime_subtracts_the_timezone_so_it_inverts_localtime() -> None:
 
     run(main)
     assert got == [3600, (1970, 1, 1, 1, 0, 0, 3, 1), 1_600_000_000, 0]
+
+
+def test_sleep_rejects_a_non_number() -> None:
+    """time_sleep: mp_obj_get_float raises TypeError naming the type."""
+    got = []
+
+    def main(b):
+        try:
+            b.time.sleep("1")
+        except TypeError as e:
+            got.append(str(e))
+
+    run(main)
+    assert got == ["can't convert str to float"]
