@@ -145,3 +145,32 @@ def test_irq_events_of_unwired_boards_are_recorded_in_time_order():
     assert len(irqs) > 150
     times = [e.t for e in irqs]
     assert times == sorted(times)
+
+
+def test_a_wire_added_between_runs_stops_the_run_ahead():
+    world = World()
+    a = Board("lopy4", name="a", world=world, expansion=False)
+    b = Board("lopy4", name="b", world=world, expansion=False)
+    seen = []
+
+    def reader():
+        Pin = b.machine.Pin
+        p = Pin("P3", Pin.IN, Pin.PULL_DOWN)
+        while True:
+            level = p()
+            seen.append((b.now_ns, level))
+            b.time.sleep_us(250)  # busy: b would run ahead of a if they were still independent
+
+    a.load(_blinker(a, period_us=1000))
+    b.load(reader)
+    world.run(until="3ms")
+    assert {level for _, level in seen} == {0}  # not wired yet: the pull-down holds P3 low
+    world.wire_spec("a.P11=b.P3")
+    start = len(seen)
+    world.run(until="6ms")
+    edges = _trace(a)
+    assert len(seen) - start > 10
+    for t_read, level in seen[start:]:
+        before = [lvl for t, lvl in edges if t <= t_read]
+        assert level == before[-1], (t_read, level)
+    assert {level for _, level in seen[start:]} == {0, 1}

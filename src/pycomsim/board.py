@@ -86,7 +86,7 @@ class Board:
         self._stdout = stdout
         self._prefix = ""
         self.irq = InterruptTask(self)
-        self._foreign: tuple[int, frozenset[Board]] | None = None  # (kernel run, other clusters)
+        self._foreign: tuple[tuple[int, int], frozenset[Board]] | None = None  # (key, other clusters)
         # The interrupt task holds the interpreter lock (GIL) from a handler's dispatch until it
         # ends or sleeps: on the board it outranks the main thread, so the main script cannot run
         # in the middle of a handler that only calls the API. A main task due meanwhile waits here.
@@ -178,11 +178,12 @@ class Board:
         if len(self.world.boards) < 2:
             return kernel.next_time
         cache = self._foreign
-        if cache is None or cache[0] != kernel.runs:  # wires change between runs only
+        key = (len(self.world.boards), Net.merges)  # boards and wires are all clusters depend on
+        if cache is None or cache[0] != key:
             from .sim.clusters import clusters
 
             for board, others in clusters(self.world).items():
-                board._foreign = (kernel.runs, others)
+                board._foreign = (key, others)
             cache = self._foreign
         if not cache[1]:
             return kernel.next_time

@@ -28,7 +28,6 @@ class Kernel:
         "stopping",
         "on_advance",
         "t_end",
-        "runs",
     )
 
     def __init__(self) -> None:
@@ -40,7 +39,6 @@ class Kernel:
         self.stopping = False
         self.on_advance: Callable[[int], None] | None = None  # progress hook, called between events
         self.t_end = NEVER  # the end of the current run_until
-        self.runs = 0  # run_until calls so far: wiring can only change between runs
 
     def schedule(self, t: int, fn: Callable[[Any], None], arg: Any = None) -> None:
         if t < self.now:
@@ -75,7 +73,6 @@ class Kernel:
         outer_end = self.t_end
         self.loop_glet = getcurrent()
         self.t_end = t_end
-        self.runs += 1
         self.stopping = False
         hook = self.on_advance
         try:

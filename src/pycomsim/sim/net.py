@@ -173,8 +173,11 @@ class Net:
     def strong_drivers(self) -> list[Driver]:
         return [d for d in self.drivers if d.code in (STRONG_LO, STRONG_HI)]
 
+    merges = 0  # class-wide wiring generation: what Board caches its clusters on
+
     def merge(self, other: Net) -> None:
         """Absorb `other` (a wire joins two nets into one)."""
+        Net.merges += 1
         for d in other.drivers:
             d.net = self
             self.drivers.append(d)
