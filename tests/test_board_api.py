@@ -56,7 +56,8 @@ def test_busy_wait_on_a_pin_ends_when_a_stimulus_changes_it():
 
 def test_same_script_board_and_seed_give_identical_output_and_traces(tmp_path):
     script = tmp_path / "main.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         from machine import Pin
         import time
         p = Pin('P11', Pin.IN)        # floating: read values come from the seed
@@ -65,7 +66,8 @@ def test_same_script_board_and_seed_give_identical_output_and_traces(tmp_path):
             out(p())
             time.sleep_us(700)
         print([p() for _ in range(20)])
-    """))
+    """)
+    )
 
     def run(seed):
         board = Board("lopy4", seed=seed)
@@ -102,7 +104,9 @@ def test_run_function_interleaves_callbacks_with_its_sleeps():
 
     def main():
         src = Pin("P11", Pin.OUT, value=0)
-        Pin("P12", Pin.IN).callback(Pin.IRQ_RISING, lambda p: log.append(("irq", board.time.ticks_ms())))
+        Pin("P12", Pin.IN).callback(
+            Pin.IRQ_RISING, lambda p: log.append(("irq", board.time.ticks_ms()))
+        )
         board.time.sleep_ms(10)
         src(1)
         log.append(("after write", board.time.ticks_ms()))
@@ -116,8 +120,12 @@ def test_run_function_interleaves_callbacks_with_its_sleeps():
 
 def test_user_modules_next_to_the_script_and_in_lib_see_the_same_board(tmp_path):
     (tmp_path / "lib").mkdir()
-    (tmp_path / "helper.py").write_text("import machine\nLED = machine.Pin('P9', machine.Pin.OUT)\n")
-    (tmp_path / "lib" / "util.py").write_text("from machine import Pin\ndef read(): return Pin.module.P9()\n")
+    (tmp_path / "helper.py").write_text(
+        "import machine\nLED = machine.Pin('P9', machine.Pin.OUT)\n"
+    )
+    (tmp_path / "lib" / "util.py").write_text(
+        "from machine import Pin\ndef read(): return Pin.module.P9()\n"
+    )
     (tmp_path / "main.py").write_text("import helper, util\nhelper.LED(1)\nprint(util.read())\n")
     board = Board("lopy4")
     board.run(tmp_path / "main.py")
@@ -135,13 +143,15 @@ def test_host_time_module_is_not_replaced_for_anyone_else(tmp_path):
 
 
 def test_script_modules_import_by_the_board_names(tmp_path):
-    (tmp_path / "main.py").write_text(textwrap.dedent("""
+    (tmp_path / "main.py").write_text(
+        textwrap.dedent("""
         import machine, umachine, time, utime, pycom
         from machine import Pin
         from micropython import const
         X = const(3)
         print(machine is umachine, time is utime, Pin is machine.Pin, X, pycom.heartbeat())
-    """))
+    """)
+    )
     board = Board("lopy4")
     board.run(tmp_path / "main.py")
     assert board.output == ["True True True 3 True\n"]

@@ -36,11 +36,14 @@ def test_stdout_is_exactly_what_the_script_prints(tmp_path, capsys):
 
 
 def test_until_stops_a_script_that_never_ends_at_that_virtual_time(tmp_path, capsys):
-    path = script(tmp_path, """
+    path = script(
+        tmp_path,
+        """
         import time
         while True:
             time.sleep_ms(100)
-    """)
+    """,
+    )
     code, out, err = run_cli(capsys, path, "--until", "2s", "--json")
     summary = json.loads(err.strip().splitlines()[-1])
     assert code == 0
@@ -48,7 +51,10 @@ def test_until_stops_a_script_that_never_ends_at_that_virtual_time(tmp_path, cap
     assert summary["status"] == "reached --until"
 
 
-@pytest.mark.parametrize("until,ns", [("500us", 500_000), ("20ms", 20_000_000), ("2s", 2_000_000_000), ("1min", 60_000_000_000)])
+@pytest.mark.parametrize(
+    "until,ns",
+    [("500us", 500_000), ("20ms", 20_000_000), ("2s", 2_000_000_000), ("1min", 60_000_000_000)],
+)
 def test_until_accepts_units(tmp_path, capsys, until, ns):
     path = script(tmp_path, "import time\nwhile True:\n    time.sleep_ms(1)\n")
     code, _, err = run_cli(capsys, path, "--until", until, "--json")
@@ -62,17 +68,22 @@ def test_script_that_returns_ends_the_run_with_exit_0(tmp_path, capsys):
 
 
 def test_script_exception_prints_user_traceback_on_stderr_and_exits_1(tmp_path, capsys):
-    path = script(tmp_path, """
+    path = script(
+        tmp_path,
+        """
         from machine import Pin
         print("before")
         Pin('P10', mode=3)
-    """)
+    """,
+    )
     code, out, err = run_cli(capsys, path)
     assert code == 1
     assert out == "before\n"
     assert f'File "{path}", line 4, in <module>' in err
     assert "ValueError: invalid argument(s) value" in err
-    assert "pycomsim/" not in err.split("ValueError")[0].replace(str(path), "")  # no internal frames
+    assert "pycomsim/" not in err.split("ValueError")[0].replace(
+        str(path), ""
+    )  # no internal frames
 
 
 @pytest.mark.parametrize(
@@ -101,14 +112,17 @@ def test_missing_script_is_exit_2(tmp_path, capsys):
 
 
 def test_wire_loops_an_output_back_to_an_input(tmp_path, capsys):
-    path = script(tmp_path, """
+    path = script(
+        tmp_path,
+        """
         from machine import Pin
         out = Pin('P11', Pin.OUT, value=1)
         inp = Pin('P23', Pin.IN, Pin.PULL_DOWN)
         print(inp())
         out(0)
         print(inp())
-    """)
+    """,
+    )
     code, out, _ = run_cli(capsys, path, "--wire", "P11=P23", "--no-expansion")
     assert (code, out) == (0, "1\n0\n")
 
@@ -120,15 +134,23 @@ def test_board_option_selects_the_board(tmp_path, capsys):
 
 
 def test_ctrl_c_stops_a_never_ending_script_cleanly_with_exit_130(tmp_path):
-    path = script(tmp_path, """
+    path = script(
+        tmp_path,
+        """
         import time
         print("started")
         while True:
             time.sleep_ms(1)
-    """)
+    """,
+    )
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "pycomsim.cli", "run", str(path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pycomsim.cli", "run", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     assert proc.stdout.readline() == "started\n"
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
@@ -139,7 +161,9 @@ def test_ctrl_c_stops_a_never_ending_script_cleanly_with_exit_130(tmp_path):
 
 
 def test_quickstart_example_runs_and_reacts_to_the_button(capsys):
-    code, out, err = run_cli(capsys, EXAMPLES / "quickstart.py", "--press", "P10@1100ms+300ms", "--until", "3s")
+    code, out, err = run_cli(
+        capsys, EXAMPLES / "quickstart.py", "--press", "P10@1100ms+300ms", "--until", "3s"
+    )
     assert code == 0
     assert "button pressed at 11" in out
     assert out.rstrip().endswith("done: 1 press(es), button reads 1")

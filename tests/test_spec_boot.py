@@ -51,7 +51,17 @@ def test_uart_tx_idles_high_until_the_script_takes_the_pin():
     assert Pin("P1", Pin.IN, Pin.PULL_DOWN)() == 0  # configuring P1 disconnects the UART
 
 
-@pytest.mark.parametrize("board_type,second_gen", [("wipy3", True), ("lopy4", True), ("fipy", True), ("gpy", True), ("lopy", False), ("sipy", False)])
+@pytest.mark.parametrize(
+    "board_type,second_gen",
+    [
+        ("wipy3", True),
+        ("lopy4", True),
+        ("fipy", True),
+        ("gpy", True),
+        ("lopy", False),
+        ("sipy", False),
+    ],
+)
 def test_p12_is_the_antenna_switch_only_on_second_generation(board_type, second_gen):
     board = Board(board_type, expansion=False)
     assert board.spec.second_generation is second_gen

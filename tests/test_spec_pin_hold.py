@@ -39,7 +39,10 @@ def test_other_pins_set_the_flag_then_raise(Pin, name):
     p = Pin(name)
     with pytest.raises(OSError) as info:
         p.hold(True)
-    assert str(info.value) == "the hold functionality is only available for GPIO pins in the RTC domain"
+    assert (
+        str(info.value)
+        == "the hold functionality is only available for GPIO pins in the RTC domain"
+    )
     assert p.hold() is True  # the flag stays set
 
 
@@ -83,7 +86,15 @@ def test_hold_keeps_pad_through_deepsleep_and_flag_reads_false_after_wake():
             p.init(machine.Pin.OUT, value=1)
             p.hold(True)
             machine.deepsleep(100)
-        seen.append((machine.reset_cause(), machine.wake_reason()[0], p.hold(), board.pin("P9")._out.net.level, board.now))
+        seen.append(
+            (
+                machine.reset_cause(),
+                machine.wake_reason()[0],
+                p.hold(),
+                board.pin("P9")._out.net.level,
+                board.now,
+            )
+        )
 
     board.run(main, until="1s")
     cause, reason, hold, level, t = seen[0]

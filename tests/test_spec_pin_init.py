@@ -36,7 +36,10 @@ def test_constructor_with_id_only_reinits_to_in_no_pull_keeping_latch(Pin):
 def test_value_keyword_is_written_before_the_pad_is_configured(board, Pin):
     Pin("P11", Pin.OUT, value=1)
     trace = board.world.recorder.traces["lopy4.P11"].changes()
-    assert [level for _, level in trace] == [0, 1]  # boot pull-down, then straight to 1: no glitch low
+    assert [level for _, level in trace] == [
+        0,
+        1,
+    ]  # boot pull-down, then straight to 1: no glitch low
 
 
 def test_value_keyword_uses_truthiness(Pin):

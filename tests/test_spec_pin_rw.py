@@ -188,7 +188,9 @@ def test_input_only_pin_skips_pull_and_trigger_changes_in_an_output_call(board, 
 def test_input_only_pins_have_no_internal_pulls(board, Pin):
     p = Pin("P13", Pin.IN, Pin.PULL_UP)
     assert p.pull() == Pin.PULL_UP
-    assert board.pin("P13")._out.net.level == 2  # floating: the stored pull has no electrical effect
+    assert (
+        board.pin("P13")._out.net.level == 2
+    )  # floating: the stored pull has no electrical effect
 
 
 def test_pull_up_and_down_reach_an_ordinary_pad(Pin):

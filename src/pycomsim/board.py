@@ -86,7 +86,9 @@ class Board:
         self._stdout = stdout
         self._prefix = ""
         self.irq = InterruptTask(self)
-        self._foreign: tuple[tuple[int, int], frozenset[Board]] | None = None  # (key, other clusters)
+        self._foreign: tuple[tuple[int, int], frozenset[Board]] | None = (
+            None  # (key, other clusters)
+        )
         # The interrupt task holds the interpreter lock (GIL) from a handler's dispatch until it
         # ends or sleeps: on the board it outranks the main thread, so the main script cannot run
         # in the middle of a handler that only calls the API. A main task due meanwhile waits here.
@@ -443,7 +445,9 @@ class Board:
 
         return PinTrace(self, pin, start, end)
 
-    def run_until(self, condition: Any, timeout: int | str = "10s", poll: int | str = "100us") -> int:
+    def run_until(
+        self, condition: Any, timeout: int | str = "10s", poll: int | str = "100us"
+    ) -> int:
         """Run the world until `condition()` is true (checked every `poll` of virtual time); return
         that time. TimeoutError after `timeout` of virtual time."""
         from .testing.run import run_until

@@ -122,7 +122,9 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
         ("--no-expansion", args.no_expansion, "expansion = false"),
     ):
         if given:
-            raise CliError(f"{flag} is for single-script runs: set {key} per board in the scenario file")
+            raise CliError(
+                f"{flag} is for single-script runs: set {key} per board in the scenario file"
+            )
     if args.until is not None:
         parse_duration(args.until, "--until")
     scenario = load_scenario(args.scenario, strict=True if args.strict else None)

@@ -45,7 +45,9 @@ class Led:
         self.on = self._lit(self.pin._out.net.level)
         # The recorder keeps the on/off changes as a trace (8 bytes each, spilled to disk on long
         # runs); `history` reads it back, so a long blink loop costs no Python objects here.
-        self._trace = board.world.recorder.led_trace(board.name, self.name, board.kernel.now, self.on)
+        self._trace = board.world.recorder.led_trace(
+            board.name, self.name, board.kernel.now, self.on
+        )
         self.pin._out.net.watchers.append(self._changed)
         self.pin._out.net.drive_watchers.append(self._drive_changed)
 

@@ -27,7 +27,9 @@ class Report:
     board: str
     kind: str  # 'contention', 'floating input read', ...
     message: str
-    repeats: int = 0  # the same fault again later (same net, same drivers): counted, not re-reported
+    repeats: int = (
+        0  # the same fault again later (same net, same drivers): counted, not re-reported
+    )
 
     def __str__(self) -> str:
         where = f"{self.board} " if self.board else ""
