@@ -14,7 +14,7 @@ from .pin import PULL_DOWN, PinBase, make_pin_class, named_pins_class
 from .sim.irq import InterruptTask
 from .sim.net import CONTENTION, EXT_LO, OFF, STRONG_HI, STRONG_LO, Driver, Net
 from .sim.recorder import record_level
-from .tracebacks import format_user_exception
+from .tracebacks import format_board_exception, format_user_exception
 
 if TYPE_CHECKING:
     from .sim.world import World
@@ -415,6 +415,11 @@ class Board:
         self._catch_up()
         self.output.append(text)
         self.world.console(self, text)
+
+    def format_board_exception(self, error: BaseException) -> str:
+        """`error` as MicroPython prints it on this board's console (file names as the board has them)."""
+        importer = getattr(self, "importer", None)
+        return format_board_exception(error, importer.ctx.board_paths if importer is not None else None)
 
     def format_exception(self, error: BaseException) -> str:
         return format_user_exception(error)

@@ -216,6 +216,7 @@ def exec_file(importer: BoardImporter, path: Path, namespace: dict) -> None:
     if check is not None:
         check(path, source)
     code = compile(source, str(path), "exec", dont_inherit=True)
+    importer.ctx.board_paths[str(path)] = namespace.get("__file__") or path.name  # for tracebacks
     namespace.update(find_consts(source))
     exec(code, namespace)
 

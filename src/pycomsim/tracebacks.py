@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
@@ -26,3 +27,29 @@ def _strip(tb: traceback.TracebackException) -> None:
         _strip(tb.__cause__)
     if tb.__context__ is not None:
         _strip(tb.__context__)
+
+
+def format_board_exception(error: BaseException, board_paths: Mapping[str, str] | None = None) -> str:
+    """The traceback as MicroPython prints it on the board's console: no source lines, the board's
+    own file names (`main.py`, `/flash/lib/util.py`), pycomsim's frames left out."""
+    names = board_paths or {}
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if is_user_frame(f.filename)]
+    lines = []
+    if frames:
+        lines.append("Traceback (most recent call last):\n")
+        lines += [f'  File "{names.get(f.filename, f.filename)}", line {f.lineno}, in {f.name}\n' for f in frames]
+    text = _board_message(error)
+    name = type(error).__name__
+    lines.append(f"{name}: {text}\n" if text else f"{name}\n")
+    return "".join(lines)
+
+
+def _board_message(error: BaseException) -> str:
+    """MicroPython's wording where it differs from CPython's for the commonest errors
+    (py/runtime.c, py/objint.c); anything else keeps CPython's text."""
+    text = str(error)
+    if isinstance(error, ZeroDivisionError):
+        return "divide by zero"
+    if isinstance(error, NameError) and text.endswith(" is not defined"):
+        return text.replace(" is not defined", " isn't defined")
+    return text

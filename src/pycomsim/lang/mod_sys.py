@@ -15,33 +15,13 @@ edit it (``sys.path.append('/flash/mylib')``).
 from __future__ import annotations
 
 import sys as _host_sys
-import traceback
 import types
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from ..tracebacks import format_board_exception
 from . import firmware_modules as fw
 from .attrtuple import AttrTuple
-
-_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)  # src/pycomsim
-
-
-def format_exception_board(exc: BaseException) -> str:
-    """``exc`` as the board prints it, leaving out frames inside pycomsim itself."""
-    frames = [
-        f
-        for f in traceback.extract_tb(exc.__traceback__)
-        if not str(Path(f.filename).resolve()).startswith(_PACKAGE_DIR)
-    ]
-    lines = []
-    if frames:
-        lines.append("Traceback (most recent call last):\n")
-        lines += [f'  File "{f.filename}", line {f.lineno}, in {f.name}\n' for f in frames]
-    text = str(exc)
-    name = type(exc).__name__
-    lines.append(f"{name}: {text}\n" if text else f"{name}\n")
-    return "".join(lines)
 
 
 def make_sys(
@@ -59,7 +39,7 @@ def make_sys(
     so pytest's capture and the CLI's redirection keep working.
     """
     mod = types.ModuleType("sys")
-    fmt = format_exception or format_exception_board
+    fmt = format_exception or format_board_exception
 
     def exit(*args: Any) -> None:  # noqa: A001 - the board's name
         raise SystemExit(*args)

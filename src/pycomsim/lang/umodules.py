@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..tracebacks import format_board_exception
 from .firmware_modules import BUILTIN_MODULES, WEAK_LINKS
 from .mod_gc import HeapModel, make_gc, make_heap, make_micropython
 from .mod_host import make_array, make_cmath, make_math
@@ -38,6 +39,7 @@ class LangContext:
     write: Callable[[str], Any] | None = None  # the board's serial output; None: host stdout
     modules: dict[str, types.ModuleType] = field(default_factory=dict)  # the board's sys.modules
     schedule: Callable[[Any, Any], None] | None = None  # only if the core wants to offer one
+    board_paths: dict[str, str] = field(default_factory=dict)  # host file -> the board's name for it
     flash: VirtualFlash = field(init=False)
     heap: HeapModel = field(init=False)
 
@@ -82,7 +84,10 @@ FACTORIES: dict[str, Callable[[LangContext], types.ModuleType]] = {
     "math": lambda c: make_math(),
     "cmath": lambda c: make_cmath(),
     "sys": lambda c: make_sys(
-        c.board_type, modules=c.modules, stdout=None if c.write is None else ConsoleStream(c.write)
+        c.board_type,
+        modules=c.modules,
+        stdout=None if c.write is None else ConsoleStream(c.write),
+        format_exception=lambda error: format_board_exception(error, c.board_paths),
     ),
     "gc": lambda c: make_gc(c.heap),
     "uerrno": lambda c: make_uerrno(),

@@ -181,7 +181,7 @@ class InterruptTask:
                 pass
             except Exception as error:  # the firmware prints and the interrupt task ends
                 self.alive = False
-                board.console_write(exc.IRQ_UNHANDLED + "\n" + board.format_exception(error))
+                board.console_write(exc.IRQ_UNHANDLED + "\n" + board.format_board_exception(error))
                 board.world.recorder.event(board.now, board.name, "irq-task-died", repr(error))
                 return
             if (
