@@ -131,13 +131,8 @@ class PinBase(metaclass=_PinType):
         b = self._b
         b.advance(b.costs.pin_config)
         mode, pull, value, alt = _parse_init(args, kwargs)
-        mode = IN if mode is _MISSING else exc.get_int(mode)
-        if mode not in _MODE_NAMES:
-            raise ValueError(exc.INVALID_ARGS)
-        if pull is not None:
-            pull = exc.get_int(pull)
-            if pull not in (PULL_UP, PULL_DOWN):
-                raise ValueError(exc.INVALID_ARGS)
+        mode = IN if mode is _MISSING else _valid_mode(mode)
+        pull = _valid_pull(pull)
         af = -1 if alt is None else exc.get_int(alt)
         if af > 255:
             raise ValueError(exc.INVALID_ARGS)
@@ -270,10 +265,7 @@ class PinBase(metaclass=_PinType):
             b.advance(b.costs.pin_query)
             return self._mode
         b.advance(b.costs.pin_config)
-        mode = exc.get_int(args[0])
-        if mode not in _MODE_NAMES:
-            raise ValueError(exc.INVALID_ARGS)
-        self._mode = mode  # the trigger is kept: only init clears it
+        self._mode = _valid_mode(args[0])  # the trigger is kept: only init clears it
         self._configure()
         return None
 
@@ -285,12 +277,7 @@ class PinBase(metaclass=_PinType):
             b.advance(b.costs.pin_query)
             return self._pull
         b.advance(b.costs.pin_config)
-        pull = args[0]
-        if pull is not None:
-            pull = exc.get_int(pull)
-            if pull not in (PULL_UP, PULL_DOWN):
-                raise ValueError(exc.INVALID_ARGS)
-        self._pull = pull
+        self._pull = _valid_pull(args[0])
         self._configure()
         return None
 
@@ -340,6 +327,24 @@ class PinBase(metaclass=_PinType):
 
     def __reduce__(self) -> Any:
         raise TypeError("Pin objects belong to a board and cannot be pickled")
+
+
+def _valid_mode(value: Any) -> int:
+    """pin_validate_mode: an int that is IN, OUT or OPEN_DRAIN."""
+    mode = exc.get_int(value)
+    if mode not in _MODE_NAMES:
+        raise ValueError(exc.INVALID_ARGS)
+    return mode
+
+
+def _valid_pull(value: Any) -> int | None:
+    """pin_validate_pull: None, PULL_UP or PULL_DOWN (0 is not 'no pull')."""
+    if value is None:
+        return None
+    pull = exc.get_int(value)
+    if pull not in (PULL_UP, PULL_DOWN):
+        raise ValueError(exc.INVALID_ARGS)
+    return pull
 
 
 def _parse(args: tuple, kwargs: dict, names: tuple[str, ...], n_pos: int, defaults: tuple) -> list:
