@@ -8,14 +8,8 @@ RTC_PINS = ["P2", "P3", "P4", "P6", "P8", "P9", "P10", "P19", "P20", "P21", "P22
 NOT_RTC = ["P0", "P1", "P5", "P7", "P11", "P12", "P13", "P14", "P15", "P16", "P17", "P18"]
 
 
-@pytest.fixture
-def board():
-    return Board("lopy4", expansion=False)
-
-
-@pytest.fixture
-def Pin(board):
-    return board.machine.Pin
+# the plugin's `board` fixture (pycomsim.testing.plugin); `Pin` comes from tests/conftest.py
+pytestmark = pytest.mark.board("lopy4", expansion=False)
 
 
 def test_hold_reads_a_bool_flag(Pin):

@@ -4,15 +4,8 @@ import pytest
 
 from pycomsim import Board
 
-
-@pytest.fixture
-def board():
-    return Board("lopy4", expansion=False)
-
-
-@pytest.fixture
-def Pin(board):
-    return board.machine.Pin
+# the plugin's `board` fixture (pycomsim.testing.plugin); `Pin` comes from tests/conftest.py
+pytestmark = pytest.mark.board("lopy4", expansion=False)
 
 
 def test_default_mode_is_in_not_out_as_the_docs_say(Pin):

@@ -4,15 +4,8 @@ import pytest
 
 from pycomsim import Board
 
-
-@pytest.fixture
-def board():
-    return Board("lopy4", expansion=False)
-
-
-@pytest.fixture
-def Pin(board):
-    return board.machine.Pin
+# the plugin's `board` fixture (pycomsim.testing.plugin); `Pin` comes from tests/conftest.py
+pytestmark = pytest.mark.board("lopy4", expansion=False)
 
 
 def test_value_returns_int_0_or_1(Pin):
