@@ -9,6 +9,8 @@ pin_interrupt_queue_handler), `esp32/util/mpirq.c` (TASK_Interrupts), `esp32/hal
 
 from __future__ import annotations
 
+import pytest
+
 from pycomsim import Board
 
 FALLING, RISING, BOTH = 2, 1, 3
@@ -299,7 +301,16 @@ def test_handler_and_arg_read_when_entry_runs_not_when_queued() -> None:
     assert log == [("first", "old")] + [("second", "new")] * 3
 
 
-def test_entries_queued_before_callback_0_do_nothing() -> None:
+@pytest.mark.parametrize(
+    "disable",
+    [
+        lambda pin, Pin: pin.callback(0),
+        lambda pin, Pin: pin.callback(Pin.IRQ_FALLING, handler=None),
+    ],
+    ids=["callback_0", "handler_none"],
+)
+def test_entries_queued_before_disabling_do_nothing(disable) -> None:
+    """mp_irq_remove + INTERRUPT_OBJ_CLEAN: the handler is read when an entry runs, and is gone."""
     b = make_board()
     Pin = b.machine.Pin
     log = []
@@ -313,41 +324,16 @@ def test_entries_queued_before_callback_0_do_nothing() -> None:
         dst = Pin("P19", Pin.IN)
         dst.callback(Pin.IRQ_FALLING, slow, "x")
         src(0)
-        src(1)
-        for _ in range(3):
+        src(1)  # `slow` starts and sleeps
+        for _ in range(3):  # three entries queued meanwhile
             src(0)
             src(1)
-        dst.callback(0)
+        disable(dst, Pin)
         b.time.sleep_ms(50)
 
     b.run(main, until="100ms")
     assert log == ["x"]
     assert b.irq.runs == 1
-
-
-def test_entries_queued_before_handler_none_do_nothing() -> None:
-    b = make_board()
-    Pin = b.machine.Pin
-    log = []
-
-    def slow(arg) -> None:
-        log.append(arg)
-        b.time.sleep_ms(10)
-
-    def main() -> None:
-        src = Pin("P11", Pin.OUT, value=1)
-        dst = Pin("P19", Pin.IN)
-        dst.callback(Pin.IRQ_FALLING, slow, "x")
-        src(0)
-        src(1)
-        for _ in range(3):
-            src(0)
-            src(1)
-        dst.callback(Pin.IRQ_FALLING, handler=None)
-        b.time.sleep_ms(50)
-
-    b.run(main, until="100ms")
-    assert log == ["x"]
 
 
 def test_handlers_run_one_at_a_time_in_order() -> None:
