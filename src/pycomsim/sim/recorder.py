@@ -152,19 +152,23 @@ class EventLog:
         self._index: dict[tuple[str, str, Any], int] = {}
 
     def append(self, t: int, board: str, kind: str, detail: Any) -> None:
+        i = self.index(board, kind, detail)
+        self.times.append(t)
+        self.keys.append(i)
+
+    def index(self, board: str, kind: str, detail: Any) -> int:
+        """The table index of (board, kind, detail), added if new. A hot caller (the IRQ queue) looks
+        its key up once and then appends `t` to `times` and the index to `keys` itself."""
         key = (board, kind, detail)
         try:
             i = self._index.get(key)
         except TypeError:  # an unhashable detail: never shared
-            i = None
             self.table.append(key)
-            i = len(self.table) - 1
-        else:
-            if i is None:
-                i = self._index[key] = len(self.table)
-                self.table.append(key)
-        self.times.append(t)
-        self.keys.append(i)
+            return len(self.table) - 1
+        if i is None:
+            i = self._index[key] = len(self.table)
+            self.table.append(key)
+        return i
 
     def _own(self) -> Iterator[Event]:
         table = self.table

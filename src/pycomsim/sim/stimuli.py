@@ -10,6 +10,7 @@ accumulated, so a long run does not drift.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..units import parse_duration
@@ -64,7 +65,16 @@ class SignalGenerator:
         board.world.attach(self.pin, self.driver, OFF)
         self.edges = 0
         self._high_ns = round(self.period_ns * self.duty)
-        board.kernel.schedule(self.start, self._edge, 0)
+        period = Fraction(10**9) / Fraction(self.freq)
+        if self.stop is None and period.denominator == 1 and 0 < self._high_ns < self.period_ns:
+            # The common case, on the edge->callback hot path: a whole number of ns per period, both
+            # levels present, no stop. Then `_at(k)` is plain int maths on the nominal edge times
+            # (start + cycle * period + high), so each edge carries its own instant and the next
+            # one is one addition away; the same instants as `_at`, without float maths per edge.
+            self._low_ns = self.period_ns - self._high_ns
+            board.kernel.schedule(self.start, self._rise, self.start)
+        else:
+            board.kernel.schedule(self.start, self._edge, 0)
 
     def _at(self, k: int) -> int:
         """Instant of the k-th edge: even k rise, odd k fall; exact to the ns from the start."""
@@ -90,6 +100,23 @@ class SignalGenerator:
             kernel.schedule(self.stop, self._edge, k + 1)
         else:
             kernel.schedule(nxt, self._edge, k + 1)
+
+    def _rise(self, at: int) -> None:
+        # `at`: the nominal instant of this edge (the kernel clamps a start in the past to now)
+        driver = self.driver
+        if driver.code != self._hi:  # Driver.set, inlined
+            driver.net.change(driver, self._hi, self.board.kernel.now)  # type: ignore[union-attr]
+        self.edges += 1
+        at += self._high_ns
+        self.board.kernel.schedule(at, self._fall, at)
+
+    def _fall(self, at: int) -> None:
+        driver = self.driver
+        if driver.code != self._lo:
+            driver.net.change(driver, self._lo, self.board.kernel.now)  # type: ignore[union-attr]
+        self.edges += 1
+        at += self._low_ns
+        self.board.kernel.schedule(at, self._rise, at)
 
     def __repr__(self) -> str:
         return f"<SignalGenerator {self.driver.name} {self.freq:g} Hz duty {self.duty:g}>"
