@@ -232,6 +232,8 @@ class Board:
 
     def resume(self, task: greenlet) -> None:
         kernel = self.kernel
+        if kernel._front is not None:  # a task looks at the heap: the kept-aside event goes there
+            kernel.flush_front()
         if self.now < kernel.now:
             self.now = kernel.now
         self.current = task

@@ -38,6 +38,9 @@ class InterruptTask:
         self.runs = 0
         self.glet: greenlet | None = None
         self._watchers: dict[PinBase, tuple[object, Callable[[int, int, int], None]]] = {}
+        # per pin: (the event log, its times.append, its keys.append, the index of the pin's
+        # ('board', 'irq', pin) key), looked up once; spilling keeps the arrays, so the appends stay valid
+        self._irq_keys: dict[PinBase, tuple[object, Callable[[int], None], Callable[[int], None], int]] = {}
 
     def reset(self) -> None:
         """After a reboot: empty queue, a new task, nothing watched."""
@@ -71,10 +74,10 @@ class InterruptTask:
             if not pin._input_on:
                 return  # the pad just became an output: with its input path off it sees nothing
             trigger = pin._pad_trigger
-            if trigger == LOW_LEVEL or trigger == HIGH_LEVEL:
-                if now == (trigger == HIGH_LEVEL) and before != now:
+            if trigger <= BOTH:  # edges first: the common case
+                if before != now and trigger & (RISING if now else FALLING):
                     self.post(pin, t)
-            elif before != now and trigger & (RISING if now else FALLING):
+            elif now == (trigger == HIGH_LEVEL) and before != now:
                 self.post(pin, t)
 
         net.watchers.append(on_change)
@@ -113,10 +116,21 @@ class InterruptTask:
             board.world.recorder.event(t, board.name, "drop", pin._name)
             return
         self.queue.append(pin)
-        board.world.recorder.event(t, board.name, "irq", pin._name)
+        # recorder.event(t, board.name, "irq", pin._name), inlined with the key looked up once per pin
+        log = board.world.recorder.events
+        rec = self._irq_keys.get(pin)
+        if rec is None or rec[0] is not log:
+            i = log.index(board.name, "irq", pin._name)
+            rec = self._irq_keys[pin] = (log, log.times.append, log.keys.append, i)
+        rec[1](t)
+        rec[2](rec[3])
         if not self.scheduled and not self.running and self.alive:  # kick(), inlined: hot path
             self.scheduled = True
-            board.kernel.schedule(t, self._wakeup)
+            kernel = board.kernel
+            if t <= kernel.now:  # an edge from a part or stimulus: usually the very next event
+                kernel.schedule_next(self._wakeup)
+            else:
+                kernel.schedule(t, self._wakeup)
 
     def kick(self, t: int) -> None:
         if self.queue and not self.scheduled and not self.running and self.alive:
@@ -139,14 +153,26 @@ class InterruptTask:
         if not self.queue or self.masked or self.busy_wait or self.running or not self.alive:
             return  # the main task will kick again when it can be interrupted
         board = self.board
-        if self.glet is None or self.glet.dead:
-            self.glet = greenlet(self._body, parent=board.kernel.loop_glet)
-        board.resume(self.glet)  # it sets the parent to the loop
+        kernel = board.kernel
+        loop = kernel.loop_glet
+        glet = self.glet
+        if glet is None or glet.dead:
+            glet = self.glet = greenlet(self._body, parent=loop)
+        # board.resume(glet), inlined (once per handler run): keep in step
+        if kernel._front is not None:
+            kernel.flush_front()
+        if board.now < kernel.now:
+            board.now = kernel.now
+        board.current = glet
+        if glet.parent is not loop:  # setting it checks for cycles: only when it changed
+            glet.parent = loop
+        glet.switch()
 
     def _body(self) -> None:
         from ..board import Reboot  # board imports this module
 
         board = self.board
+        world = board.world
         while True:
             self.running = True
             try:
@@ -160,7 +186,8 @@ class InterruptTask:
             if board._gil_waiter is not None:  # release_gil(), only when a main task waits
                 board.release_gil()
             board.current = None
-            board.world.board_idle(board)
+            if world._run_until_idle:  # world.board_idle(board) only acts then: skip the call
+                world.board_idle(board)
             board.kernel.loop_glet.switch()  # park until the next wakeup resumes us
 
     def _drain(self) -> None:

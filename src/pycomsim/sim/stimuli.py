@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fractions import Fraction
+from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
 from ..units import parse_duration
@@ -103,20 +104,33 @@ class SignalGenerator:
 
     def _rise(self, at: int) -> None:
         # `at`: the nominal instant of this edge (the kernel clamps a start in the past to now)
+        kernel = self.board.kernel
+        now = kernel.now
         driver = self.driver
         if driver.code != self._hi:  # Driver.set, inlined
-            driver.net.change(driver, self._hi, self.board.kernel.now)  # type: ignore[union-attr]
+            driver.net.change(driver, self._hi, now)  # type: ignore[union-attr]
         self.edges += 1
         at += self._high_ns
-        self.board.kernel.schedule(at, self._fall, at)
+        # kernel.schedule(at, self._fall, at), inlined (two per generated period): keep in step
+        t = at if at > now else now
+        kernel._seq += 1
+        heappush(kernel._heap, (t, kernel._seq, self._fall, at))
+        if t < kernel.next_time:
+            kernel.next_time = t
 
     def _fall(self, at: int) -> None:
+        kernel = self.board.kernel
+        now = kernel.now
         driver = self.driver
         if driver.code != self._lo:
-            driver.net.change(driver, self._lo, self.board.kernel.now)  # type: ignore[union-attr]
+            driver.net.change(driver, self._lo, now)  # type: ignore[union-attr]
         self.edges += 1
         at += self._low_ns
-        self.board.kernel.schedule(at, self._rise, at)
+        t = at if at > now else now  # kernel.schedule(at, self._rise, at), inlined
+        kernel._seq += 1
+        heappush(kernel._heap, (t, kernel._seq, self._rise, at))
+        if t < kernel.next_time:
+            kernel.next_time = t
 
     def __repr__(self) -> str:
         return f"<SignalGenerator {self.driver.name} {self.freq:g} Hz duty {self.duty:g}>"
