@@ -47,6 +47,7 @@ BOARD_MODULES = {
     "builtins": "builtins", "__main__": "__main__",
     "machine": "umachine", "time": "utime", "os": "uos", "struct": "ustruct", "json": "ujson",
     "binascii": "ubinascii", "re": "ure", "errno": "uerrno",
+    "_thread": "_thread", "uselect": "uselect", "select": "uselect",
 }  # fmt: skip
 
 
@@ -82,7 +83,7 @@ def test_import_threading_fails_as_on_the_board(tmp_path):
     assert str(b.error) == "no module named 'threading'" and b.output == ["a\n"]
 
 
-@pytest.mark.parametrize("name", ["network", "socket", "usocket", "ussl", "select", "uselect"])
+@pytest.mark.parametrize("name", ["network", "socket", "usocket", "ussl", "websocket"])
 def test_network_modules_are_an_import_error_naming_pycomsims_limit(tmp_path, name):
     b = run(tmp_path, f"import {name}\n")
     assert type(b.error) is ImportError
@@ -92,7 +93,7 @@ def test_network_modules_are_an_import_error_naming_pycomsims_limit(tmp_path, na
 
 
 def test_a_board_module_pycomsim_does_not_simulate_says_so(tmp_path):
-    b = run(tmp_path, "import _thread\n")
+    b = run(tmp_path, "import uctypes\n")
     assert "the board has this module, but pycomsim does not simulate it" in str(b.error)
 
 

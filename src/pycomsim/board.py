@@ -94,6 +94,11 @@ class Board:
         # in the middle of a handler that only calls the API. A main task due meanwhile waits here.
         self.irq_holds_gil = False
         self._gil_waiter: greenlet | None = None
+        self._gil_waiters_more: list[greenlet] = []  # further waiters (_thread tasks)
+        self.threads: list[greenlet] = []  # live _thread tasks (lang/mod_thread.py)
+        # tasks waiting for a _thread lock or an endless uselect poll: only another task can wake
+        # them, so they do not keep a run without `until` going (busy)
+        self.blocked: set[greenlet] = set()
 
         # pins, one net per pad until wires join them
         self.Pin = make_pin_class(self)
@@ -212,8 +217,14 @@ class Board:
     def _resume_task(self, task: greenlet) -> None:
         if task.dead:
             return
-        if self.irq_holds_gil and task is self.main_glet:
-            self._gil_waiter = task  # runs when the interrupt task lets go (release_gil)
+        if (self.irq_holds_gil and task is not self.irq.glet) or (
+            self.irq.busy_wait and task is not self.current  # a short sleep_us keeps the GIL
+        ):
+            # the main task or a _thread task runs when the holder lets go (release_gil)
+            if self._gil_waiter is None:
+                self._gil_waiter = task
+            else:
+                self._gil_waiters_more.append(task)
             return
         self.resume(task)
 
@@ -222,6 +233,11 @@ class Board:
         task, self._gil_waiter = self._gil_waiter, None
         if task is not None:
             self.kernel.schedule(self.now, self._resume_task, task)
+            more = self._gil_waiters_more
+            if more:
+                for task in more:
+                    self.kernel.schedule(self.now, self._resume_task, task)
+                more.clear()
 
     def yield_gil(self) -> None:
         """Between two handler runs the interrupt task drops the GIL (mpirq.c TASK_Interrupts,
@@ -251,6 +267,8 @@ class Board:
                 self.advance(ns)
             finally:
                 self.irq.busy_wait = False
+            if self._gil_waiter is not None:  # a _thread task came due during the busy wait
+                self.release_gil()
             if self.irq.queue:
                 self.irq.kick(self.now)
             return
@@ -326,11 +344,21 @@ class Board:
         self.world.board_idle(self)
 
     def busy(self) -> bool:
+        blocked = self.blocked
+        if blocked:
+            return (
+                (not self.finished and self.main_glet not in blocked)
+                or self.boot_pending
+                or bool(self.irq.queue and self.irq.alive and not self.irq.running)
+                or (self.irq.running and self.irq.glet not in blocked)
+                or any(task not in blocked for task in self.threads)
+            )
         return (
             (not self.finished)
             or self.boot_pending
             or bool(self.irq.queue and self.irq.alive)
             or self.irq.running
+            or bool(self.threads)
         )
 
     # ---- reset and deep sleep ----
@@ -338,7 +366,10 @@ class Board:
         """Called on the task that raised Reboot: stop the other task, then boot again later."""
         me = getcurrent()
         self.irq_holds_gil, self._gil_waiter = False, None
-        for task in (self.main_glet, self.irq.glet):
+        self._gil_waiters_more.clear()
+        self.blocked.clear()
+        threads, self.threads = self.threads, []  # the reboot ends every _thread task too
+        for task in (self.main_glet, self.irq.glet, *threads):
             if task is not None and task is not me and not task.dead:
                 task.parent = me  # its unwinding returns here, not to the loop
                 task.throw(GreenletExit)

@@ -48,6 +48,7 @@ class BoardImporter:
             rng=board.rng,
             write=board.console_write,
             modules=board.user_modules,  # the board's sys.modules: the user modules it loaded
+            board=board,  # _thread and uselect run on the board's clock and tasks
         )
         # `import builtins` is this module; its dict is every user module's __builtins__, so
         # `builtins.x = 1` is seen everywhere (MICROPY_CAN_OVERRIDE_BUILTINS is on in the port)

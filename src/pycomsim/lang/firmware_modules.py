@@ -77,7 +77,7 @@ BUILTIN_MODULES: dict[str, ModuleInfo] = {
         _m("cmath", Kind.HOST, "lang", _OBJMODULE + " MICROPY_PY_CMATH"),
         _m("sys", Kind.PROVIDED, "lang", _OBJMODULE + " MICROPY_PY_SYS"),
         _m("gc", Kind.PROVIDED, "lang", _OBJMODULE + " MICROPY_PY_GC"),
-        _m("_thread", Kind.UNSIMULATED, "", _OBJMODULE + " MICROPY_PY_THREAD"),
+        _m("_thread", Kind.PROVIDED, "lang", _OBJMODULE + " MICROPY_PY_THREAD"),
         _m("uerrno", Kind.PROVIDED, "lang", _OBJMODULE + " MICROPY_PY_UERRNO; " + _PORT),
         _m("uctypes", Kind.UNSIMULATED, "", _OBJMODULE + " MICROPY_PY_UCTYPES"),
         _m("uzlib", Kind.UNSIMULATED, "", _OBJMODULE + " MICROPY_PY_UZLIB"),
@@ -85,7 +85,8 @@ BUILTIN_MODULES: dict[str, ModuleInfo] = {
         _m("ure", Kind.PROVIDED, "lang", _OBJMODULE + " MICROPY_PY_URE"),
         _m("utimeq", Kind.UNSIMULATED, "", _OBJMODULE + " MICROPY_PY_UTIMEQ"),
         _m("ubinascii", Kind.PROVIDED, "lang", _OBJMODULE + " MICROPY_PY_UBINASCII; " + _PORT),
-        _m("uselect", Kind.NETWORK, "", _OBJMODULE + " MICROPY_PY_USELECT; " + _PORT),
+        # esp32/mods/moduselect.c: poll/select over stream objects (sockets, UART); none in pycomsim
+        _m("uselect", Kind.PROVIDED, "lang", _OBJMODULE + " MICROPY_PY_USELECT; " + _PORT),
         _m("websocket", Kind.NETWORK, "", _OBJMODULE + " MICROPY_PY_WEBSOCKET"),
         _m("framebuf", Kind.UNSIMULATED, "", _OBJMODULE + " MICROPY_PY_FRAMEBUF"),
         _m("umachine", Kind.PROVIDED, "core", _PORT + " machine_module"),

@@ -21,12 +21,14 @@ from .firmware_modules import BUILTIN_MODULES, WEAK_LINKS
 from .mod_gc import HeapModel, make_gc, make_heap, make_micropython
 from .mod_host import make_array, make_cmath, make_math
 from .mod_sys import make_sys
+from .mod_thread import make_thread
 from .mod_ubinascii import make_ubinascii
 from .mod_ucollections import make_ucollections
 from .mod_uerrno import make_uerrno
 from .mod_uio_ure import make_uio, make_ure
 from .mod_ujson import make_ujson
 from .mod_uos import make_uos
+from .mod_uselect import make_uselect
 from .mod_ustruct import make_ustruct
 from .vflash import VirtualFlash
 
@@ -40,6 +42,7 @@ class LangContext:
     modules: dict[str, types.ModuleType] = field(default_factory=dict)  # the board's sys.modules
     schedule: Callable[[Any, Any], None] | None = None  # only if the core wants to offer one
     board_paths: dict[str, str] = field(default_factory=dict)  # host file -> the board's name for it
+    board: Any = None  # the Board: its clock and tasks (_thread, uselect)
     flash: VirtualFlash = field(init=False)
     heap: HeapModel = field(init=False)
 
@@ -95,6 +98,8 @@ FACTORIES: dict[str, Callable[[LangContext], types.ModuleType]] = {
     "ure": lambda c: make_ure(),
     "ubinascii": lambda c: make_ubinascii(),
     "uos": lambda c: make_uos(c.flash_root, c.board_type, rng=c.rng, flash=c.flash),
+    "_thread": lambda c: make_thread(c.board),
+    "uselect": lambda c: make_uselect(c.board),
 }
 
 
