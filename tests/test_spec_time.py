@@ -331,3 +331,23 @@ def test_sleep_rejects_a_non_number() -> None:
 
     run(main)
     assert got == ["can't convert str to float"]
+
+
+def test_ticks_restart_at_every_boot_while_the_rtc_time_goes_on() -> None:
+    """mp_hal_ticks_ms counts from the chip's start (esp_timer), reset by machine.reset() and by a
+    deep-sleep wake; time.time() reads the RTC, which keeps counting (modutime.c time_time)."""
+    b = Board("lopy4")
+    seen = []
+
+    def main() -> None:
+        seen.append((b.machine.reset_cause(), b.time.ticks_ms(), b.time.time()))
+        if b.machine.reset_cause() != b.machine.DEEPSLEEP_RESET:
+            b.time.sleep_ms(1500)
+            b.machine.deepsleep(2000)
+
+    b.run(main, until="5s")
+    (cause1, ticks1, rtc1), (cause2, ticks2, rtc2) = seen
+    assert (cause1, ticks1, rtc1) == (b.machine.PWRON_RESET, 0, 0)
+    assert cause2 == b.machine.DEEPSLEEP_RESET
+    assert ticks2 < 5  # counted from the wake, not from power-on
+    assert rtc2 == 3  # 1.5 s awake + 2 s asleep

@@ -81,6 +81,7 @@ class Board:
         self.wake_reason: tuple[int, list | None] = (PWRON_WAKE, None)
         self.wake_pins: tuple[list[PinBase], int, bool] | None = None
         self.boot_count = 0
+        self.boot_ns = 0
         self.pending_fault: BaseException | None = None  # strict runs: raised at the next API call
         self.output: list[str] = []  # everything the board printed, for tests and the UI
         self._stdout = stdout
@@ -315,6 +316,7 @@ class Board:
     def _boot(self, _: object) -> None:
         self.boot_pending = False
         self.boot_count += 1
+        self.boot_ns = self.kernel.now  # ticks_* count from here: every reset restarts the timer
         self.pending_fault = None
         self._apply_boot_state()
         self.world.recorder.event(self.kernel.now, self.name, "boot", self.reset_cause)

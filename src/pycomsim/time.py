@@ -51,11 +51,11 @@ def make_time(board: Board) -> types.ModuleType:
 
     def ticks_ms() -> int:
         board.advance(costs.time_call)
-        return (board.now // 1_000_000) & MASK32
+        return ((board.now - board.boot_ns) // 1_000_000) & MASK32  # counts from this boot
 
     def ticks_us() -> int:
         board.advance(costs.time_call)
-        return (board.now // 1_000) & MASK32
+        return ((board.now - board.boot_ns) // 1_000) & MASK32
 
     def ticks_diff(end: Any, start: Any) -> int:
         board.advance(costs.time_call)
