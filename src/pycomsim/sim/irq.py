@@ -40,7 +40,9 @@ class InterruptTask:
         self._watchers: dict[PinBase, tuple[object, Callable[[int, int, int], None]]] = {}
         # per pin: (the event log, its times.append, its keys.append, the index of the pin's
         # ('board', 'irq', pin) key), looked up once; spilling keeps the arrays, so the appends stay valid
-        self._irq_keys: dict[PinBase, tuple[object, Callable[[int], None], Callable[[int], None], int]] = {}
+        self._irq_keys: dict[
+            PinBase, tuple[object, Callable[[int], None], Callable[[int], None], int]
+        ] = {}
 
     def reset(self) -> None:
         """After a reboot: empty queue, a new task, nothing watched."""
@@ -173,10 +175,40 @@ class InterruptTask:
 
         board = self.board
         world = board.world
+        kernel = board.kernel
+        queue = self.queue
         while True:
             self.running = True
             try:
-                self._drain()
+                # drain the queue (inlined here: one Python call less per handler run)
+                while queue and self.alive and not self.masked:
+                    pin = queue.popleft()
+                    handler = pin._handler
+                    if handler is None:
+                        continue
+                    t = board.now = board.now + board.costs.irq_dispatch  # board.advance, inlined
+                    if t >= kernel.next_time:
+                        board.sync()
+                    self.runs += 1
+                    try:
+                        handler(pin._arg)
+                    except SystemExit:
+                        pass
+                    except Exception as error:  # the firmware prints and the interrupt task ends
+                        self.alive = False
+                        board.console_write(
+                            exc.IRQ_UNHANDLED + "\n" + board.format_board_exception(error)
+                        )
+                        world.recorder.event(board.now, board.name, "irq-task-died", repr(error))
+                        break
+                    if (
+                        pin._pad_trigger >= LOW_LEVEL
+                        and pin._handler is not None
+                        and self._level_holds(pin)
+                    ):
+                        self.post(pin, board.now)
+                    if board._gil_waiter is not None:
+                        board.yield_gil()
             except Reboot as reboot:  # machine.reset()/deepsleep() called from a handler
                 self.running = False
                 board._reboot(reboot)
@@ -188,37 +220,7 @@ class InterruptTask:
             board.current = None
             if world._run_until_idle:  # world.board_idle(board) only acts then: skip the call
                 world.board_idle(board)
-            board.kernel.loop_glet.switch()  # park until the next wakeup resumes us
-
-    def _drain(self) -> None:
-        board = self.board
-        queue = self.queue
-        while queue and self.alive and not self.masked:
-            pin = queue.popleft()
-            handler = pin._handler
-            if handler is None:
-                continue
-            t = board.now = board.now + board.costs.irq_dispatch  # board.advance, inlined
-            if t >= board.kernel.next_time:
-                board.sync()
-            self.runs += 1
-            try:
-                handler(pin._arg)
-            except SystemExit:
-                pass
-            except Exception as error:  # the firmware prints and the interrupt task ends
-                self.alive = False
-                board.console_write(exc.IRQ_UNHANDLED + "\n" + board.format_board_exception(error))
-                board.world.recorder.event(board.now, board.name, "irq-task-died", repr(error))
-                return
-            if (
-                pin._pad_trigger >= LOW_LEVEL
-                and pin._handler is not None
-                and self._level_holds(pin)
-            ):
-                self.post(pin, board.now)
-            if board._gil_waiter is not None:
-                board.yield_gil()
+            kernel.loop_glet.switch()  # park until the next wakeup resumes us
 
 
 def _logic(level: int, previous: int) -> int:

@@ -73,6 +73,8 @@ class SignalGenerator:
             # (start + cycle * period + high), so each edge carries its own instant and the next
             # one is one addition away; the same instants as `_at`, without float maths per edge.
             self._low_ns = self.period_ns - self._high_ns
+            self._kernel = board.kernel
+            self._then_fall, self._then_rise = self._fall, self._rise  # bound once, not per edge
             board.kernel.schedule(self.start, self._rise, self.start)
         else:
             board.kernel.schedule(self.start, self._edge, 0)
@@ -104,7 +106,7 @@ class SignalGenerator:
 
     def _rise(self, at: int) -> None:
         # `at`: the nominal instant of this edge (the kernel clamps a start in the past to now)
-        kernel = self.board.kernel
+        kernel = self._kernel
         now = kernel.now
         driver = self.driver
         if driver.code != self._hi:  # Driver.set, inlined
@@ -114,12 +116,12 @@ class SignalGenerator:
         # kernel.schedule(at, self._fall, at), inlined (two per generated period): keep in step
         t = at if at > now else now
         kernel._seq += 1
-        heappush(kernel._heap, (t, kernel._seq, self._fall, at))
+        heappush(kernel._heap, (t, kernel._seq, self._then_fall, at))
         if t < kernel.next_time:
             kernel.next_time = t
 
     def _fall(self, at: int) -> None:
-        kernel = self.board.kernel
+        kernel = self._kernel
         now = kernel.now
         driver = self.driver
         if driver.code != self._lo:
@@ -128,7 +130,7 @@ class SignalGenerator:
         at += self._low_ns
         t = at if at > now else now  # kernel.schedule(at, self._rise, at), inlined
         kernel._seq += 1
-        heappush(kernel._heap, (t, kernel._seq, self._rise, at))
+        heappush(kernel._heap, (t, kernel._seq, self._then_rise, at))
         if t < kernel.next_time:
             kernel.next_time = t
 
