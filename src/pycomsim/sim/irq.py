@@ -69,6 +69,7 @@ class InterruptTask:
     def _watch(self, pin: PinBase) -> None:
         net = pin._out.net
         last = [_logic(net.level, 0)]
+        post = self.post  # bound once: the watcher runs on every edge of the net
 
         def on_change(old: int, new: int, t: int) -> None:
             before = last[0]
@@ -78,9 +79,9 @@ class InterruptTask:
             trigger = pin._pad_trigger
             if trigger <= BOTH:  # edges first: the common case
                 if before != now and trigger & (RISING if now else FALLING):
-                    self.post(pin, t)
+                    post(pin, t)
             elif now == (trigger == HIGH_LEVEL) and before != now:
-                self.post(pin, t)
+                post(pin, t)
 
         net.watchers.append(on_change)
         self._watchers[pin] = (net, on_change)

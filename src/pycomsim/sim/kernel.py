@@ -62,12 +62,8 @@ class Kernel:
         self._seq += 1
         item = (t, self._seq, fn, arg)
         heap = self._heap
-        if (
-            self._front is None
-            and (not heap or heap[0][0] > t)
-            and self.loop_glet is not None
-            and getcurrent() is self.loop_glet
-        ):
+        # (outside a run loop_glet is None, which getcurrent() never is)
+        if self._front is None and (not heap or heap[0][0] > t) and getcurrent() is self.loop_glet:
             self._front = item
         else:
             heappush(heap, item)
