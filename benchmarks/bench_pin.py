@@ -180,6 +180,12 @@ class _Floor:
     def value(self, v=None, /, *rest, **kw):  # noqa: B006 - mirrors PinBase.value
         return None
 
+    def no_kw(self, v=None, /, *rest):  # without **kw: keyword calls would get CPython's message
+        return None
+
+    def fixed(self, v=None, /):  # without *rest either: so would extra positional arguments
+        return None
+
     def bare(self):
         return None
 
@@ -196,6 +202,14 @@ def _floors(n: int) -> dict[str, float]:
     same_signature = (clock_ns() - t) / n
     t = clock_ns()
     for _ in range(n):
+        f.no_kw()
+    no_kw = (clock_ns() - t) / n
+    t = clock_ns()
+    for _ in range(n):
+        f.fixed()
+    fixed = (clock_ns() - t) / n
+    t = clock_ns()
+    for _ in range(n):
         f.bare()
     bare = (clock_ns() - t) / n
     x = 12345
@@ -206,6 +220,8 @@ def _floors(n: int) -> dict[str, float]:
     return {
         "empty_loop_ns": loop,
         "empty_python_method_same_signature_ns": same_signature,
+        "empty_python_method_without_kw_ns": no_kw,
+        "empty_python_method_one_optional_positional_ns": fixed,
         "empty_python_method_no_args_ns": bare,
         "c_method_call_ns": c_method,
     }
