@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 from greenlet import GreenletExit, getcurrent, greenlet
 
 from .core.boards import DEFAULT_BOARD, board_spec
-from .pin import PULL_DOWN, PinBase, make_pin_class, named_pins_class
+from .pin import PinBase, make_pin_class, named_pins_class
+from .sim.boot import add_module_drivers, apply_boot_state
 from .sim.irq import InterruptTask
-from .sim.net import CONTENTION, EXT_LO, OFF, STRONG_HI, STRONG_LO, Driver, Net
-from .sim.recorder import record_level
+from .sim.net import CONTENTION, OFF, Driver, Net
 from .tracebacks import format_board_exception, format_user_exception
 
 if TYPE_CHECKING:
@@ -120,17 +120,10 @@ class Board:
         self.Pin._by_name = by_name
         self.Pin.module = named_pins_class("cpu", {p._name: p for p in self.pins})
         self.Pin.exp_board = named_pins_class("board", {p._info.exp_name: p for p in self.pins})
-        # peripherals that own a pad until the script configures it (UART TX, RGB LED data)
-        self.peripherals: dict[str, Driver] = {}
-        for pin_name, code in (("P1", STRONG_HI), ("P2", STRONG_LO)):
-            self._add_fixed_driver(
-                pin_name,
-                f"{self.name}.{pin_name} {'UART TX' if pin_name == 'P1' else 'RGB LED data'}",
-                code,
-                peripheral=True,
-            )
-        if self.spec.second_generation:  # util/antenna.c: the antenna switch has a module pull-down
-            self._add_fixed_driver("P12", f"{self.name}.P12 antenna pull-down", EXT_LO)
+        self.peripherals: dict[
+            str, Driver
+        ] = {}  # pads owned by UART TX, RGB LED data (sim/boot.py)
+        add_module_drivers(self)
 
         from .modules import build_modules
 
@@ -145,7 +138,7 @@ class Board:
             self.expansion_board = ExpansionBoard(self)
         for wire in wires:
             self.world.wire_spec(wire, default_board=self)
-        self._apply_boot_state()
+        apply_boot_state(self)
 
     # ---- the clock and tasks ----
     def advance(self, cost: int) -> None:
@@ -318,7 +311,7 @@ class Board:
         self.boot_count += 1
         self.boot_ns = self.kernel.now  # ticks_* count from here: every reset restarts the timer
         self.pending_fault = None
-        self._apply_boot_state()
+        apply_boot_state(self)
         self.world.recorder.event(self.kernel.now, self.name, "boot", self.reset_cause)
         self.main_glet = greenlet(self._main_body, parent=self.kernel.loop_glet)
         self.resume(self.main_glet)
@@ -390,52 +383,6 @@ class Board:
 
         DeepSleep(self, sleep_ns).start()
 
-    # ---- boot state (SPEC.md section 7) ----
-    def _apply_boot_state(self) -> None:
-        """Boot in one step: nets settle to the boot levels without recording the steps in between."""
-        nets = {id(pin._out.net): pin._out.net for pin in self.pins}.values()
-        saved = [(net, net.level, net.watchers, net._record) for net in nets]
-        for net, _, _, _ in saved:
-            net.watchers, net._record = [], None
-        try:
-            self._configure_boot_pins()
-        finally:
-            t = self.now
-            for net, before, watchers, record in saved:
-                net.watchers, net._record = watchers, record
-                if net.trace is not None:
-                    record_level(net.trace, t, net.level)
-                if net.level != before:
-                    for watch in watchers:
-                        watch(before, net.level, t)
-        self.pycom.reset()
-        self.modules_reset()
-
-    def _configure_boot_pins(self) -> None:
-        skipped = self.spec.boot_skipped
-        for pin in self.pins:
-            frozen_drive = pin._pad_frozen
-            pin._static_state()
-            if pin._name not in skipped:
-                pin._pull = PULL_DOWN  # pin_init0: pin_config(IN, PULL_DOWN, value 0)
-            pin._pad_frozen = frozen_drive
-            pin._configure()
-        for name, driver in self.peripherals.items():
-            pin = self.pin_by_name[name]
-            if not pin._pad_frozen:
-                driver.set(driver_code_at_boot(name), self.now)
-
-    def _add_fixed_driver(
-        self, pin_name: str, label: str, code: int, peripheral: bool = False
-    ) -> None:
-        driver = Driver(label)
-        driver.code = code
-        net = self.pin_by_name[pin_name]._out.net
-        net.attach(driver)
-        net.settle(self.now)
-        if peripheral:
-            self.peripherals[pin_name] = driver
-
     def release_peripheral(self, pin_name: str) -> None:
         driver = self.peripherals.get(pin_name)
         if driver is not None and driver.code != OFF:
@@ -454,7 +401,9 @@ class Board:
     def format_board_exception(self, error: BaseException) -> str:
         """`error` as MicroPython prints it on this board's console (file names as the board has them)."""
         importer = getattr(self, "importer", None)
-        return format_board_exception(error, importer.ctx.board_paths if importer is not None else None)
+        return format_board_exception(
+            error, importer.ctx.board_paths if importer is not None else None
+        )
 
     def format_exception(self, error: BaseException) -> str:
         return format_user_exception(error)
@@ -564,7 +513,3 @@ class Board:
 
 # what a task switch looks like in the heap (Kernel.run_ahead_limit)
 _RESUME_TASK = Board._resume_task
-
-
-def driver_code_at_boot(pin_name: str) -> int:
-    return STRONG_HI if pin_name == "P1" else STRONG_LO
