@@ -1,6 +1,6 @@
 """What happened in a run: every net's level changes and the board events around them.
 
-A trace is an `array('q')` of `(t_ns << 2) | level` words, one 8-byte word per change, appended from the
+A trace is an `array('Q')` (unsigned: array's fastest 8-byte append) of `(t_ns << 2) | level` words, one 8-byte word per change, appended from the
 hot path with the array's own C `append`. Levels are net levels: 0, 1, 2 (floating) and 3 (contention).
 10 million edges take 80 MB. For longer runs the recorder spills: at a checkpoint (a kernel event every
 few ms of virtual time, armed by `Recorder.arm`) any array holding more than its share of the memory budget
@@ -99,7 +99,7 @@ class Trace(SpillArray):
     """Level changes of one net: decode with `changes()`; the first entry is the level at time 0."""
 
     def __new__(cls, name: str) -> Trace:
-        return super().__new__(cls, "q", name)  # type: ignore[return-value]
+        return super().__new__(cls, "Q", name)  # type: ignore[return-value]
 
     def changes(self) -> list[tuple[int, int]]:
         return [(word >> 2, word & 3) for word in self.words()]
@@ -146,7 +146,7 @@ class EventLog:
 
     def __init__(self, recorder: Recorder) -> None:
         self._recorder = recorder
-        self.times = SpillArray("q", "event times")
+        self.times = SpillArray("Q", "event times")
         self.keys = SpillArray("l", "event keys")
         self.table: list[tuple[str, str, Any]] = []
         self._index: dict[tuple[str, str, Any], int] = {}
