@@ -167,3 +167,19 @@ def test_quickstart_example_runs_and_reacts_to_the_button(capsys):
     assert code == 0
     assert "button pressed at 11" in out
     assert out.rstrip().endswith("done: 1 press(es), button reads 1")
+
+
+def test_no_bounce_makes_pressed_buttons_clean(tmp_path, capsys):
+    path = script(
+        tmp_path,
+        """
+        from machine import Pin
+        import time
+        Pin('P10', Pin.IN).callback(Pin.IRQ_FALLING | Pin.IRQ_RISING, lambda p: print(time.ticks_ms(), p()))
+        time.sleep_ms(500)
+    """,
+    )
+    bouncy = run_cli(capsys, path, "--press", "P10@100ms+200ms")[1].splitlines()
+    code, out, _ = run_cli(capsys, path, "--press", "P10@100ms+200ms", "--no-bounce")
+    assert (code, out) == (0, "100 0\n300 1\n")  # one falling, one rising edge
+    assert len(bouncy) > 2  # by default the contact bounces

@@ -11,6 +11,7 @@ import json
 import sys
 import time as host_time
 from pathlib import Path
+from typing import Any
 
 from .board import Board
 from .core.boards import BOARDS, DEFAULT_BOARD
@@ -65,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="press a button on PIN at TIME, e.g. P10@1s+200ms (expansion button: P10)",
     )
     run.add_argument(
+        "--no-bounce",
+        action="store_true",
+        help="buttons pressed with --press close and open cleanly (default: seeded contact bounce)",
+    )
+    run.add_argument(
         "--strict",
         action="store_true",
         help="turn every electrical fault into an exception in the script",
@@ -96,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--speed", help="with --ui: virtual seconds per wall second, e.g. 0.1 or 10 (default 1)"
     )
     return parser
+
+
+def _button(board: Board, pin: str, no_bounce: bool) -> Any:
+    return board.button(pin, bounce=False) if no_bounce else board.button(pin)
 
 
 def _parse_press(spec: str) -> tuple[str, int, int | None]:
@@ -134,7 +144,7 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
     for spec in args.press:
         ref, at, hold = _parse_press(spec)
         pin = world.resolve_pin(ref)
-        pin._b.button(pin._name).press(at=at, hold=hold)
+        _button(pin._b, pin._name, args.no_bounce).press(at=at, hold=hold)
     if args.until is None and scenario.until is not None:
         args.until = scenario.until
     if args.host_python:
@@ -169,7 +179,7 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
     )
     for spec in args.press:
         pin, at, hold = _parse_press(spec)
-        board.button(pin).press(at=at, hold=hold)  # the expansion board's button for P10
+        _button(board, pin, args.no_bounce).press(at=at, hold=hold)  # P10: the expansion button
     board.load(script)
     return board.world, [board]
 
