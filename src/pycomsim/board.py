@@ -87,15 +87,13 @@ class Board:
         self._stdout = stdout
         self._prefix = ""
         self.irq = InterruptTask(self)
-        self._foreign: tuple[tuple[int, int], frozenset[Board]] | None = (
-            None  # (key, other clusters)
-        )
+        # (wiring key, boards of other clusters): what this board's task may run ahead of
+        self._foreign: tuple[tuple[int, int], frozenset[Board]] | None = None
         # The interrupt task holds the interpreter lock (GIL) from a handler's dispatch until it
         # ends or sleeps: on the board it outranks the main thread, so the main script cannot run
         # in the middle of a handler that only calls the API. A main task due meanwhile waits here.
         self.irq_holds_gil = False
-        self._gil_waiter: greenlet | None = None
-        self._gil_waiters_more: list[greenlet] = []  # further waiters (_thread tasks)
+        self._gil_waiters: list[greenlet] = []  # main or _thread tasks due while the GIL is held
         self.threads: list[greenlet] = []  # live _thread tasks (lang/mod_thread.py)
         # tasks waiting for a _thread lock or an endless uselect poll: only another task can wake
         # them, so they do not keep a run without `until` going (busy)
@@ -120,9 +118,8 @@ class Board:
         self.Pin._by_name = by_name
         self.Pin.module = named_pins_class("cpu", {p._name: p for p in self.pins})
         self.Pin.exp_board = named_pins_class("board", {p._info.exp_name: p for p in self.pins})
-        self.peripherals: dict[
-            str, Driver
-        ] = {}  # pads owned by UART TX, RGB LED data (sim/boot.py)
+        # pads owned by UART TX and RGB LED data until the script configures them (sim/boot.py)
+        self.peripherals: dict[str, Driver] = {}
         add_module_drivers(self)
 
         from .modules import build_modules
@@ -214,30 +211,22 @@ class Board:
         if (self.irq_holds_gil and task is not self.irq.glet) or (
             self.irq.busy_wait and task is not self.current  # a short sleep_us keeps the GIL
         ):
-            # the main task or a _thread task runs when the holder lets go (release_gil)
-            if self._gil_waiter is None:
-                self._gil_waiter = task
-            else:
-                self._gil_waiters_more.append(task)
+            self._gil_waiters.append(task)  # it runs when the holder lets go (release_gil)
             return
         self.resume(task)
 
     def release_gil(self) -> None:
-        """The interrupt task sleeps or has drained its queue: a main task that came due runs now."""
-        task, self._gil_waiter = self._gil_waiter, None
-        if task is not None:
+        """The interrupt task sleeps or has drained its queue: tasks that came due run now, in order."""
+        waiters = self._gil_waiters
+        for task in waiters:
             self.kernel.schedule(self.now, self._resume_task, task)
-            more = self._gil_waiters_more
-            if more:
-                for task in more:
-                    self.kernel.schedule(self.now, self._resume_task, task)
-                more.clear()
+        waiters.clear()
 
     def yield_gil(self) -> None:
         """Between two handler runs the interrupt task drops the GIL (mpirq.c TASK_Interrupts,
         MP_THREAD_GIL_EXIT): a main task that came due gets a turn, so a flood of level interrupts
         slows the script down without stopping it."""
-        if self._gil_waiter is not None:
+        if self._gil_waiters:
             self.sleep_ns(0)
 
     def resume(self, task: greenlet) -> None:
@@ -261,7 +250,7 @@ class Board:
                 self.advance(ns)
             finally:
                 self.irq.busy_wait = False
-            if self._gil_waiter is not None:  # a _thread task came due during the busy wait
+            if self._gil_waiters:  # a _thread task came due during the busy wait
                 self.release_gil()
             if self.irq.queue:
                 self.irq.kick(self.now)
@@ -339,29 +328,22 @@ class Board:
         self.world.board_idle(self)
 
     def busy(self) -> bool:
+        # a task blocked on a _thread lock or an endless poll only wakes if another task runs
         blocked = self.blocked
-        if blocked:
-            return (
-                (not self.finished and self.main_glet not in blocked)
-                or self.boot_pending
-                or bool(self.irq.queue and self.irq.alive and not self.irq.running)
-                or (self.irq.running and self.irq.glet not in blocked)
-                or any(task not in blocked for task in self.threads)
-            )
         return (
-            (not self.finished)
+            (not self.finished and self.main_glet not in blocked)
             or self.boot_pending
-            or bool(self.irq.queue and self.irq.alive)
-            or self.irq.running
-            or bool(self.threads)
+            or bool(self.irq.queue and self.irq.alive and not self.irq.running)
+            or (self.irq.running and self.irq.glet not in blocked)
+            or any(task not in blocked for task in self.threads)
         )
 
     # ---- reset and deep sleep ----
     def _reboot(self, reboot: Reboot) -> None:
         """Called on the task that raised Reboot: stop the other task, then boot again later."""
         me = getcurrent()
-        self.irq_holds_gil, self._gil_waiter = False, None
-        self._gil_waiters_more.clear()
+        self.irq_holds_gil = False
+        self._gil_waiters.clear()
         self.blocked.clear()
         threads, self.threads = self.threads, []  # the reboot ends every _thread task too
         for task in (self.main_glet, self.irq.glet, *threads):

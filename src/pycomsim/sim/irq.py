@@ -208,7 +208,7 @@ class InterruptTask:
                         and self._level_holds(pin)
                     ):
                         self.post(pin, board.now)
-                    if board._gil_waiter is not None:
+                    if board._gil_waiters:
                         board.yield_gil()
             except Reboot as reboot:  # machine.reset()/deepsleep() called from a handler
                 self.running = False
@@ -216,7 +216,7 @@ class InterruptTask:
                 return
             finally:
                 self.running = False
-            if board._gil_waiter is not None:  # release_gil(), only when a main task waits
+            if board._gil_waiters:  # release_gil(), only when a task waits
                 board.release_gil()
             board.current = None
             if world._run_until_idle:  # world.board_idle(board) only acts then: skip the call
