@@ -148,13 +148,10 @@ class InterruptTask:
                 self.post(pin, self.board.now)
         self.kick(self.board.now)
 
-    def can_run(self) -> bool:
-        return self.alive and not self.masked and not self.busy_wait and not self.running
-
     def _wakeup(self, _: object) -> None:
         self.scheduled = False
         if not self.queue or self.masked or self.busy_wait or self.running or not self.alive:
-            return  # the main task will kick again when it can be interrupted
+            return  # masked, in a short busy wait, already running or dead: the main task kicks again
         board = self.board
         kernel = board.kernel
         loop = kernel.loop_glet

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .recorder import record_level
+
 if TYPE_CHECKING:
     from .recorder import Trace
 
@@ -146,6 +148,9 @@ class Net:
         self.level = level
         if self._record is not None:
             self._record(t << 2 | level)
+        self._notify(old, level, t)
+
+    def _notify(self, old: int, level: int, t: int) -> None:
         for watch in self.watchers:
             watch(old, level, t)
         # after the watchers: a strict run raises from on_fault, and everyone has seen the change by then
@@ -158,14 +163,9 @@ class Net:
         old = self.level
         self.level = level
         if self.trace is not None:
-            from .recorder import record_level
-
-            record_level(self.trace, t, level)
+            record_level(self.trace, t, level)  # a change at the same instant replaces the last one
         if level != old:
-            for watch in self.watchers:
-                watch(old, level, t)
-            if level == CONTENTION and self.on_fault is not None:  # a wire joined two driven nets
-                self.on_fault(self, self.strong_drivers(), t)
+            self._notify(old, level, t)  # contention here: a wire joined two driven nets
         else:
             for fn in self.drive_watchers:
                 fn(t)

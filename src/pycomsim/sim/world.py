@@ -11,7 +11,7 @@ from greenlet import getcurrent
 from ..exc import FaultError, UsageError
 from ..units import format_ns, parse_duration
 from .kernel import NEVER, Kernel
-from .net import Driver, Net
+from .net import CODE_NAMES, Driver, Net
 from .recorder import Recorder, record_level
 
 if TYPE_CHECKING:
@@ -27,9 +27,8 @@ class Report:
     board: str
     kind: str  # 'contention', 'floating input read', ...
     message: str
-    repeats: int = (
-        0  # the same fault again later (same net, same drivers): counted, not re-reported
-    )
+    # the same fault again later (same net, same drivers): counted, not re-reported
+    repeats: int = 0
 
     def __str__(self) -> str:
         where = f"{self.board} " if self.board else ""
@@ -48,7 +47,6 @@ class World:
         self.failed: list[tuple[Board, BaseException]] = []
         self._run_until_idle = False
         self._stderr = stderr
-        self._wired = False
         self._fault_index: dict[tuple[str, tuple[str, ...]], Report] = {}
 
     # ---- building ----
@@ -164,8 +162,6 @@ class World:
         and set of drivers, with the time; repeats are counted. Strict runs raise FaultError in the
         script that made the offending call, or, when a part or stimulus caused it, in the script of
         every board with a pad on the net at its next API call (never in the kernel)."""
-        from ..sim.net import CODE_NAMES
-
         names = sorted(f"{d.name} {CODE_NAMES[d.code]}" for d in drivers)
         message = f"{' and '.join(names)} on net {net.name}"
         key = (net.name, tuple(names))
