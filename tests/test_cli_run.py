@@ -183,3 +183,18 @@ def test_no_bounce_makes_pressed_buttons_clean(tmp_path, capsys):
     code, out, _ = run_cli(capsys, path, "--press", "P10@100ms+200ms", "--no-bounce")
     assert (code, out) == (0, "100 0\n300 1\n")  # one falling, one rising edge
     assert len(bouncy) > 2  # by default the contact bounces
+
+
+def test_multi_board_traceback_lines_are_prefixed_and_kept_whole(tmp_path, capsys):
+    script(tmp_path, 'raise ValueError("ping")\n', name="a.py")
+    script(tmp_path, "import time\ntime.sleep_ms(5)\n", name="b.py")
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        '[boards.ping]\ntype = "lopy4"\nscript = "a.py"\n\n[boards.pong]\ntype = "lopy4"\nscript = "b.py"\n'
+    )
+    code = main(["run", "--scenario", str(scenario), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0] == "ping| Traceback (most recent call last):"
+    assert lines[-1] == "ping| ValueError: ping"  # the message's end is not eaten by the prefix

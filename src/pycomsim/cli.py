@@ -209,14 +209,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         wall = host_time.perf_counter() - started
         written = outputs.finish()  # the VCD is complete whatever happened
     for board, error in world.failed:
-        sys.stderr.write(
-            board._prefix
-            + board.format_exception(error)
-            .replace("\n", "\n" + board._prefix)
-            .rstrip(board._prefix)
-            if board._prefix
-            else board.format_exception(error)
-        )
+        text = board.format_exception(error)  # in a multi-board run each line gets 'name| '
+        sys.stderr.write("".join(board._prefix + line for line in text.splitlines(keepends=True)))
         status, code = "script raised", EXIT_SCRIPT_ERROR if code == EXIT_OK else code
     sys.stdout.flush()
     data = summary(world, wall_s=wall, status=status, extra={"written": written})
