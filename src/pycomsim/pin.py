@@ -257,38 +257,32 @@ class PinBase(metaclass=_PinType):
         self._b.advance(self._b.costs.pin_query)
         return self._name
 
-    def mode(self, *args: Any) -> int | None:
-        b = self._b
+    def _setting(self, args: tuple) -> bool:
+        """The firmware's getter/setters take one optional argument (FUN_OBJ_VAR_BETWEEN(1, 2)):
+        check that and charge a read or a reconfiguration; True when `args` sets a value."""
         if len(args) > 1:
             raise exc.at_most(2, 1 + len(args))
-        if not args:
-            b.advance(b.costs.pin_query)
+        b = self._b
+        b.advance(b.costs.pin_config if args else b.costs.pin_query)
+        return bool(args)
+
+    def mode(self, *args: Any) -> int | None:
+        if not self._setting(args):
             return self._mode
-        b.advance(b.costs.pin_config)
         self._mode = _valid_mode(args[0])  # the trigger is kept: only init clears it
         self._configure()
         return None
 
     def pull(self, *args: Any) -> int | None:
-        b = self._b
-        if len(args) > 1:
-            raise exc.at_most(2, 1 + len(args))
-        if not args:
-            b.advance(b.costs.pin_query)
+        if not self._setting(args):
             return self._pull
-        b.advance(b.costs.pin_config)
         self._pull = _valid_pull(args[0])
         self._configure()
         return None
 
     def hold(self, *args: Any) -> bool | None:
-        b = self._b
-        if len(args) > 1:
-            raise exc.at_most(2, 1 + len(args))
-        if not args:
-            b.advance(b.costs.pin_query)
+        if not self._setting(args):
             return self._hold
-        b.advance(b.costs.pin_config)
         self._hold = bool(args[0])  # set first: the flag stays set even when the pin can't hold
         if not self._info.rtc:
             raise OSError(exc.HOLD_NOT_RTC)
