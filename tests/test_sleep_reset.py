@@ -143,7 +143,8 @@ def test_pin_wake_all_low_from_the_expansion_button(tmp_path, enable_pull):
     lines = out.splitlines()
     assert lines[0] == "0 (0, None) 0"
     assert lines[1].startswith("3 (1, [Pin('P10'")
-    assert lines[1].endswith(" 0")  # ticks restart at the wake, which came on the first bounce edge:
+    # ticks restart at the wake, which came on the first bounce edge of the press:
+    assert lines[1].endswith(" 0")
     boots = [e.t for e in board.world.recorder.events if e.kind == "boot"]
     assert boots == [0, 300_000_000]
 

@@ -29,7 +29,9 @@ def _strip(tb: traceback.TracebackException) -> None:
         _strip(tb.__context__)
 
 
-def format_board_exception(error: BaseException, board_paths: Mapping[str, str] | None = None) -> str:
+def format_board_exception(
+    error: BaseException, board_paths: Mapping[str, str] | None = None
+) -> str:
     """The traceback as MicroPython prints it on the board's console: no source lines, the board's
     own file names (`main.py`, `/flash/lib/util.py`), pycomsim's frames left out."""
     names = board_paths or {}
@@ -37,7 +39,10 @@ def format_board_exception(error: BaseException, board_paths: Mapping[str, str] 
     lines = []
     if frames:
         lines.append("Traceback (most recent call last):\n")
-        lines += [f'  File "{names.get(f.filename, f.filename)}", line {f.lineno}, in {f.name}\n' for f in frames]
+        lines += [
+            f'  File "{names.get(f.filename, f.filename)}", line {f.lineno}, in {f.name}\n'
+            for f in frames
+        ]
     text = _board_message(error)
     name = type(error).__name__
     lines.append(f"{name}: {text}\n" if text else f"{name}\n")

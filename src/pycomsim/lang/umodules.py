@@ -41,7 +41,8 @@ class LangContext:
     write: Callable[[str], Any] | None = None  # the board's serial output; None: host stdout
     modules: dict[str, types.ModuleType] = field(default_factory=dict)  # the board's sys.modules
     schedule: Callable[[Any, Any], None] | None = None  # only if the core wants to offer one
-    board_paths: dict[str, str] = field(default_factory=dict)  # host file -> the board's name for it
+    # host file -> the board's name for it (main.py, /flash/lib/x.py), for board tracebacks
+    board_paths: dict[str, str] = field(default_factory=dict)
     board: Any = None  # the Board: its clock and tasks (_thread, uselect)
     flash: VirtualFlash = field(init=False)
     heap: HeapModel = field(init=False)
