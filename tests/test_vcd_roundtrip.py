@@ -10,7 +10,7 @@ import pytest
 
 from pycomsim import Board, World
 from pycomsim.output.vcd import VcdStream, write_vcd
-from pycomsim.trace import end_time
+from pycomsim.sim.trace import end_time
 
 
 def parse_vcd(text: str) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]], int]:

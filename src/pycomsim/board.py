@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, getcurrent, greenlet
 
+from .chip.boot import add_module_drivers, apply_boot_state
 from .core.boards import DEFAULT_BOARD, board_spec
-from .pin import PinBase, make_pin_class, named_pins_class
-from .sim.boot import add_module_drivers, apply_boot_state
-from .sim.irq import InterruptTask
+from .firmware.irq import InterruptTask
+from .firmware.pin import PinBase, make_pin_class, named_pins_class
+from .firmware.tracebacks import format_board_exception, format_user_exception
 from .sim.net import CONTENTION, OFF, Driver, Net
-from .tracebacks import format_board_exception, format_user_exception
 
 if TYPE_CHECKING:
+    from .sim.trace import PinTrace
     from .sim.world import World
-    from .trace import PinTrace
 
 # machine.reset_cause() values (modmachine.c)
 PWRON_RESET, HARD_RESET, WDT_RESET, DEEPSLEEP_RESET, SOFT_RESET, BROWN_OUT_RESET = range(6)
@@ -122,7 +122,7 @@ class Board:
         self.peripherals: dict[str, Driver] = {}
         add_module_drivers(self)
 
-        from .modules import build_modules
+        from .firmware.modules import build_modules
 
         self.modules = build_modules(self)
         self.machine = self.modules["machine"]
@@ -306,7 +306,7 @@ class Board:
         self.resume(self.main_glet)
 
     def _main_body(self) -> None:
-        from .loader import run_program
+        from .firmware.loader import run_program
 
         self.finished = False
         try:
@@ -361,7 +361,7 @@ class Board:
             self._schedule_boot(self.now)
 
     def _enter_deepsleep(self, sleep_ns: int | None) -> None:
-        from .sim.sleep import DeepSleep
+        from .chip.sleep import DeepSleep
 
         DeepSleep(self, sleep_ns).start()
 
@@ -412,7 +412,7 @@ class Board:
 
     def trace(self, pin: str, start: int | str = 0, end: int | str | None = None) -> PinTrace:
         """What pad `pin` did so far: `.edges()`, `.value_at('12ms')`, `.frequency()`, ..."""
-        from .trace import PinTrace
+        from .sim.trace import PinTrace
 
         return PinTrace(self, pin, start, end)
 
@@ -421,7 +421,7 @@ class Board:
     ) -> int:
         """Run the world until `condition()` is true (checked every `poll` of virtual time); return
         that time. TimeoutError after `timeout` of virtual time."""
-        from .testing.run import run_until
+        from .sim.run_until import run_until
 
         return run_until(self, condition, timeout=timeout, poll=poll)
 

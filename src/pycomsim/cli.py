@@ -122,7 +122,7 @@ def _parse_press(spec: str) -> tuple[str, int, int | None]:
 def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
     """`--scenario FILE`: the boards come from the file; --until, --strict, --wire and --press
     (with board names: a.P10@1s) apply on top of it."""
-    from .sim.scenario import load_scenario
+    from .scenario import load_scenario
 
     if args.script:
         raise CliError(f"give a script or --scenario, not both (got {args.script!r})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .loader import board_language_gate
+from .firmware.loader import board_language_gate
 from .sim.world import World
 from .units import format_ns
 
@@ -28,7 +28,7 @@ def edges_per_pin(world: World, end: int | None = None) -> dict[str, int]:
 def summary(
     world: World, *, wall_s: float, status: str, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    from .trace import end_time
+    from .sim.trace import end_time
 
     boards = world.boards.values()
     virtual_ns = end_time(world)  # a script that ended ahead of the kernel clock counts

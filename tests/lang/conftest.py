@@ -10,7 +10,7 @@ try:
 except ImportError:  # running from a checkout without an install: use src/
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from pycomsim.lang import syntax  # noqa: E402
+from pycomsim.firmware.lang import syntax  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Issue 9 item 4: `X = const(n)` anywhere in a module is usable as a bare name module-wide."""
 
-from pycomsim.lang.const import find_consts
+from pycomsim.firmware.lang.const import find_consts
 
 
 def test_module_level_const_without_import():

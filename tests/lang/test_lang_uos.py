@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from pycomsim.lang.mod_uos import make_uos
-from pycomsim.lang.vflash import VirtualFlash
+from pycomsim.firmware.lang.mod_uos import make_uos
+from pycomsim.firmware.lang.vflash import VirtualFlash
 
 ENOENT, EPERM, EEXIST, ENODEV, ENOTDIR, EISDIR, EACCES = 2, 1, 17, 19, 20, 21, 13
 

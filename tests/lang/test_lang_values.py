@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from pycomsim.lang.mod_ubinascii import make_ubinascii
-from pycomsim.lang.mod_ujson import make_ujson
-from pycomsim.lang.mod_ustruct import make_ustruct
+from pycomsim.firmware.lang.mod_ubinascii import make_ubinascii
+from pycomsim.firmware.lang.mod_ujson import make_ujson
+from pycomsim.firmware.lang.mod_ustruct import make_ustruct
 
 ujson, ustruct, ubinascii = make_ujson(), make_ustruct(), make_ubinascii()
 

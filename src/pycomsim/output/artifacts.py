@@ -42,7 +42,7 @@ def add_output_arguments(run: argparse.ArgumentParser) -> None:
 class RunOutputs:
     def __init__(self, world: World, args: argparse.Namespace) -> None:
         from ..exc import UsageError
-        from ..trace import select_pins
+        from ..sim.trace import select_pins
 
         self.world = world
         self.args = args

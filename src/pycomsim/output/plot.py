@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..exc import UsageError
-from ..trace import end_time, select_pins
+from ..sim.trace import end_time, select_pins
 from ..units import format_ns, parse_duration
 
 if TYPE_CHECKING:

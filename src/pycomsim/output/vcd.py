@@ -21,7 +21,7 @@ from vcd import VCDWriter
 
 from .. import __version__
 from ..exc import UsageError
-from ..trace import end_time, select_pins
+from ..sim.trace import end_time, select_pins
 
 if TYPE_CHECKING:
     from ..sim.recorder import Trace

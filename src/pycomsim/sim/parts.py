@@ -16,7 +16,7 @@ from .net import EXT_HI, EXT_LO, HIGH, LOW, OFF, STRONG_HI, STRONG_LO, Driver
 
 if TYPE_CHECKING:
     from ..board import Board
-    from ..pin import PinBase
+    from ..firmware.pin import PinBase
 
 
 def board_now(board: Board) -> int:

@@ -16,7 +16,7 @@ from .recorder import Recorder, record_level
 
 if TYPE_CHECKING:
     from ..board import Board
-    from ..pin import PinBase
+    from ..firmware.pin import PinBase
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ..trace import Edge, Level, PinTrace
+from ..sim.trace import Edge, Level, PinTrace
 from ..units import format_ns, parse_duration
 
 _TOKEN = re.compile(r"^([01zxZX])(?:@(.+))?$")

@@ -29,12 +29,12 @@ import io
 import types
 from typing import TYPE_CHECKING, Any
 
-from .. import exc
+from ... import exc
 from .mod_thread import block_task
 from .mod_uerrno import ERRNO, oserror
 
 if TYPE_CHECKING:
-    from ..board import Board
+    from ...board import Board
 
 POLLIN, POLLOUT, POLLERR, POLLHUP = 0x0001, 0x0004, 0x0008, 0x0010  # py/ioctl.h MP_IOCTL_POLL_*
 MS = 1_000_000

@@ -5,10 +5,10 @@ from __future__ import annotations
 import types
 from typing import TYPE_CHECKING, Any
 
-from . import exc
+from .. import exc
 
 if TYPE_CHECKING:
-    from .board import Board
+    from ..board import Board
 
 HEARTBEAT_COLOUR = 0x000011  # a dim blue flash (mperror.c); the exact shade is an assumption
 HEARTBEAT_ON_NS = 80_000_000  # MPERROR_HEARTBEAT_ON_MS

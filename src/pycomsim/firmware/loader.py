@@ -3,7 +3,7 @@
 Scripts run with their own builtins whose `__import__`, `print` and `open` belong to the board, so
 `import machine` gives this board's module, output goes to this board's console and files open on
 its virtual /flash, while the host process's `sys.modules` (and its `time`, `sys`, `os`) are never
-touched. The board's language rules (pycomsim.lang, issue 9) apply here:
+touched. The board's language rules apply here:
 
 * every user module is compiled by MicroPython 1.11's compiler (mpy-cross) before it runs, so
   post-1.11 syntax fails as on the board (skipped with `host_python`);
@@ -30,9 +30,9 @@ from .lang.syntax import check_syntax
 from .modules import const
 
 if TYPE_CHECKING:
-    from .board import Board
+    from ..board import Board
 
-# the modules the core (not pycomsim.lang) provides: the board's own machine, time and pycom
+# the modules the core (not pycomsim.firmware.lang) provides: the board's own machine, time and pycom
 _CORE_MODULES = frozenset({"umachine", "utime", "pycom"})
 
 

@@ -12,14 +12,14 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from .exc import UsageError
-from .units import format_ns, parse_duration
+from ..exc import UsageError
+from ..units import format_ns, parse_duration
 
 if TYPE_CHECKING:
-    from .board import Board
-    from .pin import PinBase
-    from .sim.recorder import Trace
-    from .sim.world import World
+    from ..board import Board
+    from ..firmware.pin import PinBase
+    from .recorder import Trace
+    from .world import World
 
 Level = int | str  # 0, 1, 'z', 'x'
 LEVELS: tuple[Level, ...] = (0, 1, "z", "x")

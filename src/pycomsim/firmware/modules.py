@@ -1,7 +1,7 @@
 """The board's own modules that the core provides, built once per board: machine, time, pycom.
 
 Every other firmware module a script imports (uos, ujson, sys, micropython, ...) is built per boot
-by pycomsim.lang (see loader.BoardImporter.builtin_module and lang/firmware_modules.py).
+by pycomsim.firmware.lang (see loader.BoardImporter.builtin_module and lang/firmware_modules.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .pycom import PycomModule
 from .time import make_time
 
 if TYPE_CHECKING:
-    from .board import Board
+    from ..board import Board
 
 
 def const(value: Any) -> Any:

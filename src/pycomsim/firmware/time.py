@@ -11,10 +11,10 @@ import time as host_time
 import types
 from typing import TYPE_CHECKING, Any
 
-from . import exc
+from .. import exc
 
 if TYPE_CHECKING:
-    from .board import Board
+    from ..board import Board
 
 MASK32 = 0xFFFFFFFF
 BUSY_WAIT_MAX_US = 1000  # mp_hal_delay_us: up to 1 ms spins with the interpreter lock held

@@ -6,8 +6,8 @@ import hashlib
 import types
 from typing import TYPE_CHECKING, Any
 
-from . import exc
-from .board import (
+from .. import exc
+from ..board import (
     BROWN_OUT_RESET,
     DEEPSLEEP_RESET,
     HARD_RESET,
@@ -22,7 +22,7 @@ from .board import (
 )
 
 if TYPE_CHECKING:
-    from .board import Board
+    from ..board import Board
 
 WAKEUP_ALL_LOW, WAKEUP_ANY_HIGH = 0, 1
 CPU_FREQ_HZ = 160_000_000

@@ -1,4 +1,4 @@
-"""Build the board modules pycomsim.lang provides, one fresh set per board.
+"""Build the board modules pycomsim.firmware.lang provides, one fresh set per board.
 
 ``LangContext`` holds what several modules of one board share (its virtual flash, heap model,
 random generator, serial output); ``build_module(real_name, ctx)`` returns a new

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .net import OFF
+from ..sim.net import OFF
 
 if TYPE_CHECKING:
     from ..board import Board

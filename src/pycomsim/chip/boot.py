@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..pin import PULL_DOWN
-from .net import EXT_LO, STRONG_HI, STRONG_LO, Driver
-from .recorder import record_level
+from ..firmware.pin import PULL_DOWN
+from ..sim.net import EXT_LO, STRONG_HI, STRONG_LO, Driver
+from ..sim.recorder import record_level
 
 if TYPE_CHECKING:
     from ..board import Board

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..exc import UsageError
-from ..units import parse_duration
+from .exc import UsageError
+from .units import parse_duration
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -114,8 +114,8 @@ class _Builder:
         return table
 
     def build(self, *, strict: bool | None, stdout: Any, stderr: Any) -> Scenario:
-        from ..board import Board
-        from .world import World
+        from .board import Board
+        from .sim.world import World
 
         data = self.keys("", self.data, {"boards"}, TOP_KEYS - {"boards"})
         file_strict = data.get("strict", False)
@@ -221,7 +221,7 @@ class _Builder:
         return button
 
     def make_leds(self, key: str, board: Any, pin: str, entry: dict) -> Any:
-        from .parts import Led
+        from .sim.parts import Led
 
         options = {k: entry[k] for k in ("name", "active_low") if k in entry}
         return self.check(key, lambda: Led(board, pin, **options))

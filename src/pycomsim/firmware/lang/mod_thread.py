@@ -44,10 +44,10 @@ from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, getcurrent, greenlet
 
-from .. import exc
+from ... import exc
 
 if TYPE_CHECKING:
-    from ..board import Board
+    from ...board import Board
 
 THREAD_UNHANDLED = "Unhandled exception in thread started by "  # modthread.c thread_entry
 US = 1_000
@@ -188,7 +188,7 @@ def block_task(board: Board) -> None:
 
 
 def _thread_body(board: Board, state: _Threads, fun: Any, args: tuple, kwargs: dict) -> None:
-    from ..board import Reboot
+    from ...board import Reboot
 
     me = getcurrent()
     try:

@@ -51,7 +51,9 @@ class Kind(str, Enum):
 class ModuleInfo:
     name: str  # real (built-in table) name
     kind: Kind
-    provider: str  # 'core' (machine/time/pycom facades), 'lang' (pycomsim.lang), or '' if none
+    provider: (
+        str  # 'core' (machine/time/pycom facades), 'lang' (pycomsim.firmware.lang), or '' if none
+    )
     source: str  # where the firmware defines it (file + macro)
 
 

@@ -9,7 +9,7 @@ from ..units import format_ns, parse_duration
 
 if TYPE_CHECKING:
     from ..board import Board
-    from ..sim.world import World
+    from .world import World
 
 
 def run_until(

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import exc
-from .core.pinmap import PinInfo
-from .sim.net import OFF, STRONG_HI, STRONG_LO, WEAK_HI, WEAK_LO, Driver, resolve
+from .. import exc
+from ..core.pinmap import PinInfo
+from ..sim.net import OFF, STRONG_HI, STRONG_LO, WEAK_HI, WEAK_LO, Driver, resolve
 
 if TYPE_CHECKING:
-    from .board import Board
+    from ..board import Board
 
 IN, OUT, OPEN_DRAIN = 1, 2, 7
 PULL_UP, PULL_DOWN = 1, 2

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from greenlet import greenlet
 
 from .. import exc
-from .net import CONTENTION, FLOATING, HIGH, LOW
+from ..sim.net import CONTENTION, FLOATING, HIGH, LOW
 
 if TYPE_CHECKING:
     from ..board import Board
-    from ..pin import PinBase
+    from .pin import PinBase
 
 QUEUE_SIZE = 32  # mpirq.c, firmware 1.20 (16 before)
 RISING, FALLING, BOTH, LOW_LEVEL, HIGH_LEVEL = 1, 2, 3, 4, 5

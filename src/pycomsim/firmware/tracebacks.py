@@ -6,7 +6,7 @@ import traceback
 from collections.abc import Mapping
 from pathlib import Path
 
-_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])  # the whole pycomsim package
 _HIDDEN = (_PACKAGE_DIR, "greenlet", "<frozen importlib")
 
 
