@@ -1,21 +1,30 @@
 # Everything a fresh machine needs, from python3 and make alone.
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-stamp
+# two installs: `make run` needs only what running a script needs (pip install -e .); tests, lint and
+# benchmarks need the extras (UI, plots, docs site, pytest, playwright, gpiozero)
+RUN_STAMP := $(VENV)/.run-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 WORKERS ?= 2
 
-.PHONY: install run test bench lint system-deps clean
+.PHONY: install run test bench lint docs system-deps clean
 
-$(STAMP): pyproject.toml
+$(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,bench]'
-	touch $(STAMP)
 
-install: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test,bench]'
+	touch $(DEV_STAMP) $(RUN_STAMP)
+
+install: $(DEV_STAMP)
 
 # The quickstart: blink the expansion-board LED and react to its button, pressed at 1.1 s for 300 ms.
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(VENV)/bin/pycomsim run examples/quickstart.py --press P10@1100ms+300ms --until 3s
 
 # Debian tools the tests use to check what pycomsim writes: chromium (web UI), vcd2fst (gtkwave), sigrok-cli.
@@ -25,15 +34,19 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gtkwave sigrok-cli >/dev/null; \
 	fi
 
-test: $(STAMP) system-deps
+test: $(DEV_STAMP) system-deps
 	$(PY) -m pytest -n $(WORKERS) -q
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(PY) benchmarks/run.py
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 
+# the documentation site (MkDocs, Material theme) in site/; the test suite builds it with --strict
+docs: $(DEV_STAMP)
+	$(VENV)/bin/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build site *.egg-info

@@ -391,7 +391,7 @@ class Board:
         return format_user_exception(error)
 
     def undefined_read(self, pin: PinBase, level: int) -> int:
-        """Reading a floating or contended net (SPEC.md section 9)."""
+        """Reading a floating or contended net (docs/pin.md section 9)."""
         if level == CONTENTION:
             return (
                 0  # documented rule: a contended pad reads low (the low-side FET is the stronger)

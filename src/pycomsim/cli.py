@@ -187,6 +187,10 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
 def cmd_run(args: argparse.Namespace) -> int:
     if (args.port is not None or args.speed is not None) and not args.ui:
         raise CliError("--port and --speed only apply with --ui")
+    if args.ui:
+        from .extras import require_extra
+
+        require_extra("ui", "--ui")  # before the run is set up: nothing happens without the extra
     world, boards = _setup(args)
     if args.ui:
         from .web.launch import run_ui  # the web stack is only imported when asked for

@@ -1,4 +1,4 @@
-"""A board's pads at boot (SPEC.md section 7): what else owns a pad, and the state pin_init0 leaves.
+"""A board's pads at boot (docs/pin.md section 7): what else owns a pad, and the state pin_init0 leaves.
 
 Sources: `esp32/mods/machpin.c` pin_init0 (IN with pull-down, latch 0, except the pins it skips),
 `esp32_prefix.c` PIN() (the static state skipped pins keep), `util/antenna.c` (P12 pull-down).

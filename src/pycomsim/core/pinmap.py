@@ -1,4 +1,4 @@
-"""Pin name tables (data, not code): SPEC.md section 1, from the firmware's `esp32/boards/*/pins.csv`."""
+"""Pin name tables (data, not code): docs/pin.md section 1, from the firmware's `esp32/boards/*/pins.csv`."""
 
 from __future__ import annotations
 
@@ -43,9 +43,9 @@ _COMMON = (
 )
 _GPY_EXTRA = (("P98", 23, "G98"), ("P99", 18, "G99"))
 
-# SPEC.md section 5: the firmware's hold list (the docs' P13-P18 raise on the board).
+# docs/pin.md section 5: the firmware's hold list (the docs' P13-P18 raise on the board).
 HOLD_PINS = frozenset("P2 P3 P4 P6 P8 P9 P10 P19 P20 P21 P22 P23".split())
-# SPEC.md section 8: machine.pin_sleep_wakeup accepts only these.
+# docs/pin.md section 8: machine.pin_sleep_wakeup accepts only these.
 WAKE_PINS = frozenset("P2 P3 P4 P6 P8 P9 P10".split() + [f"P{n}" for n in range(13, 24)])
 INPUT_ONLY_GPIOS = frozenset(range(34, 40))
 

@@ -53,6 +53,10 @@ class RunOutputs:
         pins = getattr(args, "pins", None)
         if pins is not None:
             select_pins(world, pins)  # unknown names fail now, before the run
+        if getattr(args, "plot", None):
+            from ..extras import require_extra
+
+            require_extra("plot", "--plot")  # before plot.py, which imports numpy
         if getattr(args, "window", None) is not None:
             from .plot import parse_window
 

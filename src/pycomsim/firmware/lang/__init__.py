@@ -1,6 +1,6 @@
 """The board's language: MicroPython 1.11 syntax, the firmware's module set, its u-modules.
 
-Standalone pieces for the loader (issue 9):
+Standalone pieces for the loader (docs/board-language.md):
 
 * ``syntax.check_syntax(path, source)``: compile with mpy-cross 1.11, raise the board's error.
 * ``firmware_modules``: which names import on the board, and how pycomsim answers each.

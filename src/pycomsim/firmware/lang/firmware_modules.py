@@ -1,7 +1,7 @@
 """The modules and `sys`/`os.uname()` facts of Pycom firmware 1.20.2.r4 (MicroPython 1.11 base).
 
 One table, derived from the firmware source (pycom/pycom-micropython-sigfox, 2021 tree of release
-1.20.2.r4; upstream MicroPython v1.11 for the `py/` defaults). Where a list in the issue or the
+1.20.2.r4; upstream MicroPython v1.11 for the `py/` defaults). Where a list in the
 Pycom docs disagrees with the source, the source wins.
 
 Where the names come from

@@ -7,7 +7,7 @@ const LEFT = ["RST", "P0", "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9",
 const RIGHT = ["VIN", "3V3", "GND", "P23", "P22", "P21", "P20", "P19", "P18", "P17", "P16", "P15", "P14", "P13"];
 const LEVEL_CLASS = ["low", "high", "floating", "contention"];
 const LEVEL_TEXT = ["0", "1", "floating", "contention"];
-// what the board does with these pads (SPEC.md sections 1 and 9)
+// what the board does with these pads (docs/pin.md sections 1 and 9)
 const ROLES = { P0: "UART RX", P1: "UART TX", P2: "RGB LED", P12: "antenna switch / safe boot" };
 const EXPANSION_ROLES = { P9: "user LED", P10: "user button" };
 
@@ -55,7 +55,7 @@ export class BoardView {
     RIGHT.forEach((name, i) => this.pin(svg, name, 254, rowY(i), "right", expName.get(name), onPinClick));
 
     if (hello.expansion) {
-      // user LED on P9 (G16), lit when P9 is low (SPEC section 9)
+      // user LED on P9 (G16), lit when P9 is low (docs/pin.md section 9)
       const led = el("g", { id: "user-led", "data-on": "false" }, svg);
       el("rect", { x: 40, y: 410, width: 22, height: 12, rx: 2, class: "led-body" }, led);
       this.led = el("rect", { x: 43, y: 412, width: 16, height: 8, rx: 2, class: "led-light" }, led);
