@@ -123,6 +123,9 @@ class Board:
         add_module_drivers(self)
 
         from .firmware.modules import build_modules
+        from .firmware.system import BoardSystem
+
+        self.system = BoardSystem(self)  # timers (and what else the firmware keeps), before machine
 
         self.modules = build_modules(self)
         self.machine = self.modules["machine"]
@@ -300,6 +303,7 @@ class Board:
         self.boot_count += 1
         self.boot_ns = self.kernel.now  # ticks_* count from here: every reset restarts the timer
         self.pending_fault = None
+        self.system.boot()
         apply_boot_state(self)
         self.world.recorder.event(self.kernel.now, self.name, "boot", self.reset_cause)
         self.main_glet = greenlet(self._main_body, parent=self.kernel.loop_glet)
@@ -351,6 +355,7 @@ class Board:
                 task.parent = me  # its unwinding returns here, not to the loop
                 task.throw(GreenletExit)
         self.irq.reset()
+        self.system.halt()
         self.reset_cause = reboot.cause
         self.finished = True
         self.current = None

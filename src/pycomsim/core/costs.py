@@ -28,6 +28,7 @@ class CallCosts:
     machine_call: int = 10 * US  # idle(), freq(), unique_id(), disable/enable_irq, reset_cause()
     pycom_call: int = 20 * US  # heartbeat(), rgbled(): RMT driver
     irq_dispatch: int = 25 * US  # from the edge to the handler's first line (queue + task switch)
+    timer_isr: int = 2 * US  # alarm match to the ISR reading the counter (re-arm drift per period)
 
 
 COSTS_ESP32 = CallCosts()

@@ -1,6 +1,7 @@
 """The interrupt task: the firmware's ISR queue (`mpirq.c`) and the thread that runs Python handlers.
 
-The ISR puts the pin on a queue of 32 entries and drops events silently when it is full; the task takes
+The ISR puts the pin (or another source: a `Timer.Alarm` has the same `_handler`, `_arg`, `_name`)
+on a queue of 32 entries and drops events silently when it is full; the task takes
 an entry off the queue, then runs the pin's handler as it is *now* (not when queued), one at a time.
 An uncaught exception prints a message and ends the task for good. Level triggers are never disabled:
 after each run, while the level still holds, another event is queued.
@@ -37,6 +38,8 @@ class InterruptTask:
         self.dropped = 0
         self.runs = 0
         self.glet: greenlet | None = None
+        # other interrupt sources held back while masked (the timer's alarm ISR): run at unmask
+        self.on_unmask: list[Callable[[], None]] = []
         self._watchers: dict[PinBase, tuple[object, Callable[[int, int, int], None]]] = {}
         # per pin: (the event log, its times.append, its keys.append, the index of the pin's
         # ('board', 'irq', pin) key), looked up once; spilling keeps the arrays, so the appends stay valid
@@ -50,6 +53,7 @@ class InterruptTask:
         self.alive = True
         self.masked = self.busy_wait = self.scheduled = self.running = False
         self.glet = None
+        self.on_unmask.clear()
         for pin in list(self._watchers):
             self._unwatch(pin)
 
@@ -146,6 +150,9 @@ class InterruptTask:
             if pin._latched:
                 pin._latched = False
                 self.post(pin, self.board.now)
+        held, self.on_unmask = self.on_unmask, []
+        for isr in held:
+            isr()
         self.kick(self.board.now)
 
     def _wakeup(self, _: object) -> None:

@@ -97,8 +97,11 @@ def make_machine(board: Board) -> types.ModuleType:
         if state & 0xF == 0:
             board.irq.unmask()
 
+    from .machine_timer import make_timer_class
+
     m.__dict__.update(
         Pin=board.Pin,
+        Timer=make_timer_class(board),
         reset=reset,
         deepsleep=deepsleep,
         pin_sleep_wakeup=pin_sleep_wakeup,
