@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--speed", help="with --ui: virtual seconds per wall second, e.g. 0.1 or 10 (default 1)"
     )
+    from .serve.command import add_serve_arguments
+
+    serve = sub.add_parser(
+        "serve", help="put a simulated board on a serial port (mpremote, rshell)"
+    )
+    add_serve_arguments(serve, run)
     return parser
 
 
@@ -230,6 +236,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "serve":
+            from .serve.command import cmd_serve
+
+            return cmd_serve(args)
         return cmd_run(args)
     except (CliError, UsageError) as error:
         print(f"pycomsim: error: {error}", file=sys.stderr)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sysconfig
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parents[1])  # the whole pycomsim package
 _HIDDEN = (_PACKAGE_DIR, "greenlet", "<frozen importlib")
+# the host's standard library (contextlib under a board error, ...) is never the user's code
+_STDLIB = tuple({sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]})
 
 
 def is_user_frame(filename: str) -> bool:
-    return not any(part in filename for part in _HIDDEN)
+    return not any(part in filename for part in _HIDDEN) and not filename.startswith(_STDLIB)
 
 
 def format_user_exception(error: BaseException) -> str:
@@ -45,7 +48,11 @@ def format_board_exception(
         ]
     text = _board_message(error)
     name = type(error).__name__
-    lines.append(f"{name}: {text}\n" if text else f"{name}\n")
+    if isinstance(error, OSError) and type(error).__module__ == "builtins":
+        name = "OSError"  # CPython picks FileNotFoundError & co. by errno; the board has one type
+    # py/objexcept.c mp_obj_exception_print (PRINT_EXC): the name, ': ', then the arguments,
+    # so an exception without arguments prints as 'KeyboardInterrupt: '
+    lines.append(f"{name}: {text}\n")
     return "".join(lines)
 
 
