@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from greenlet import getcurrent, greenlet
 
-from ..lang.mod_thread import block_task
+from ..firmware.lang.mod_thread import block_task
 
 if TYPE_CHECKING:
     from ..board import Board
