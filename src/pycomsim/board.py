@@ -370,10 +370,18 @@ class Board:
 
         DeepSleep(self, sleep_ns).start()
 
-    def release_peripheral(self, pin_name: str) -> None:
-        driver = self.peripherals.get(pin_name)
+    def release_peripheral(self, pin: PinBase | str) -> None:
+        """The pad of `pin` was reconfigured: the module's fixed driver (UART TX, RGB LED data) lets
+        go, and so does any peripheral signal no longer routed to it (chip/pad_routes.py)."""
+        name = pin if isinstance(pin, str) else pin._name
+        driver = self.peripherals.get(name)
         if driver is not None and driver.code != OFF:
             driver.set(OFF, self.now)
+        routes = self.__dict__.get("signal_drivers")
+        if routes and not isinstance(pin, str):
+            for (pad, index), drv in routes.items():
+                if pad == name and drv.code != OFF and (pin._af_out != index or pin._mode == 1):
+                    drv.set(OFF, self.now)
 
     def modules_reset(self) -> None:
         self.user_modules: dict[str, Any] = {}
@@ -382,6 +390,9 @@ class Board:
     def console_write(self, text: str) -> None:
         """The board's serial output: the script's prints and the firmware's messages."""
         self._catch_up()
+        router = self.__dict__.get("console_router")
+        if router is not None and not router.write(text):
+            return  # os.dupterm sent it elsewhere (machine_uart.ConsoleRouter)
         self.output.append(text)
         self.world.console(self, text)
 
@@ -487,6 +498,13 @@ class Board:
         from .sim.stimuli import SignalGenerator
 
         return SignalGenerator(self, pin, freq=freq, duty=duty, **options)
+
+    def serial_device(self, **options: Any) -> Any:
+        """A serial device on this board's pins: `drive` (the board's RX), `listen` (its TX),
+        `baudrate`, `bits`, `parity`, `stop` (sim/serial_device.py)."""
+        from .sim.serial_device import SerialDevice
+
+        return SerialDevice(self, **options)
 
     def levels(self, pin: str, levels: Iterable[Any], **options: Any) -> Any:
         """Drive `pin` through timed levels: `[("0ms", 1), ("5ms", 0), ("9ms", "z")]`."""

@@ -32,6 +32,7 @@ TOP_KEYS = {
     "pulls",
     "generators",
     "levels",
+    "serial",
 }
 BOARD_KEYS = {"type", "script", "seed", "expansion"}
 PART_KEYS = {
@@ -40,6 +41,11 @@ PART_KEYS = {
     "pulls": ({"pin"}, {"up"}),
     "generators": ({"pin", "freq"}, {"duty", "start", "stop", "open_drain", "name"}),
     "levels": ({"pin", "levels"}, {"open_drain", "name"}),
+    # pin: the board pin the device drives (the board's RX); listen: the board pin it reads (its TX)
+    "serial": (
+        {"pin"},
+        {"listen", "baudrate", "bits", "parity", "stop", "name", "send", "replies"},
+    ),
 }
 PRESS_KEYS = {"at", "hold"}
 BOARD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -241,6 +247,38 @@ class _Builder:
     def make_levels(self, key: str, board: Any, pin: str, entry: dict) -> Any:
         options = {k: entry[k] for k in ("open_drain", "name") if k in entry}
         return self.check(key, lambda: board.levels(pin, entry["levels"], **options))
+
+    def make_serial(self, key: str, board: Any, pin: str, entry: dict) -> Any:
+        options = {
+            k: entry[k] for k in ("baudrate", "bits", "parity", "stop", "name") if k in entry
+        }
+        listen = None
+        if "listen" in entry:
+            listen_board, listen_pin = self.pin(f"{key}.listen", entry["listen"])
+            if listen_board is not board:
+                raise self.fail(f"{key}.listen", "must be a pin of the same board as pin")
+            listen = listen_pin._name
+        device = self.check(key, lambda: board.serial_device(drive=pin, listen=listen, **options))
+        sends = entry.get("send", [])
+        if not isinstance(sends, list):
+            raise self.fail(
+                f"{key}.send", "expected a list like [{at = '10ms', data = 'AT\\r\\n'}]"
+            )
+        for j, item in enumerate(sends):
+            skey = f"{key}.send[{j}]"
+            item = self.keys(skey, item, {"data"}, {"at"})
+            self.check(skey, lambda item=item: device.send(item["data"], at=item.get("at", 0)))
+        replies = entry.get("replies", [])
+        if not isinstance(replies, list):
+            raise self.fail(f"{key}.replies", "expected a list like [{match = 'AT', reply = 'OK'}]")
+        for j, item in enumerate(replies):
+            rkey = f"{key}.replies[{j}]"
+            item = self.keys(rkey, item, {"match", "reply"}, {"delay"})
+            self.check(
+                rkey,
+                lambda item=item: device.reply(item["match"], item["reply"], item.get("delay", 0)),
+            )
+        return device
 
 
 def _kind(value: Any) -> str:

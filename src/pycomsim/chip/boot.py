@@ -42,6 +42,8 @@ def _fixed_driver(board: Board, pin_name: str, label: str, code: int) -> Driver:
 def apply_boot_state(board: Board) -> None:
     """Boot in one step: nets settle to the boot levels without recording the steps in between;
     held pads keep their state."""
+    for reset in board.__dict__.get("peripheral_resets", ()):
+        reset()  # uart_deinit_all and friends: peripherals let go of their pads first
     nets = {id(pin._out.net): pin._out.net for pin in board.pins}.values()
     saved = [(net, net.level, net.watchers, net._record) for net in nets]
     for net, _, _, _ in saved:

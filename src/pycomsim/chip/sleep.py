@@ -28,6 +28,8 @@ class DeepSleep:
         # modmachine.c machine_pin_deepsleep_wakeup: enable_pull keeps ESP_PD_DOMAIN_RTC_PERIPH on, so
         # the pulls of RTC pads (the wake-capable ones) stay; otherwise that domain powers down too
         keep_pulls = board.wake_pins[2] if board.wake_pins else False
+        for reset in board.__dict__.get("peripheral_resets", ()):
+            reset()  # UART, LEDC, DAC: the digital domain and its peripherals power down
         for pin in board.pins:  # the digital domain powers down: unheld pads let go
             if pin._pad_frozen:
                 continue

@@ -234,10 +234,11 @@ def run_program(board: Board, program: Path | Callable[[], Any]) -> None:
     board.importer = importer
     namespace = importer.main_module.__dict__
     namespace["__builtins__"] = importer.builtins
-    # esp32/frozen/_boot.py: `import os; from machine import UART; os.dupterm(UART(0, 115200))`.
-    # The import leaves the board's os in the main namespace; UART is not simulated, so neither
-    # `UART` nor the dupterm call are reproduced.
+    # esp32/frozen/Base/_boot.py: `import os; from machine import UART; os.dupterm(UART(0, 115200))`.
+    # It runs in the main namespace: `os` and `UART` stay defined there.
     namespace["os"] = importer("os")
+    namespace["UART"] = board.machine.UART
+    namespace["os"].dupterm(board.machine.UART(0, 115200))
     boot = folder / "boot.py"
     if boot.is_file() and boot.resolve() != script.resolve():
         namespace["__file__"] = "boot.py"

@@ -98,10 +98,14 @@ def make_machine(board: Board) -> types.ModuleType:
             board.irq.unmask()
 
     from .machine_timer import make_timer_class
+    from .machine_uart import ConsoleRouter, make_uart_class, reset_uarts
 
+    board.console_router = ConsoleRouter(board)
+    board.peripheral_resets = [lambda: reset_uarts(board)]
     m.__dict__.update(
         Pin=board.Pin,
         Timer=make_timer_class(board),
+        UART=make_uart_class(board),
         reset=reset,
         deepsleep=deepsleep,
         pin_sleep_wakeup=pin_sleep_wakeup,

@@ -153,8 +153,7 @@ class PinBase(metaclass=_PinType):
         mode = self._mode
         if self._info.input_only and mode != IN:
             return  # gpio_config refuses output modes on GPIO34-39 and configures nothing
-        if self._name in self._b.peripherals:
-            self._b.release_peripheral(self._name)  # gpio_matrix_out: the latch now owns the pad
+        self._b.release_peripheral(self)  # gpio_matrix_out: a peripheral no longer routed lets go
         self._pad_mode = mode
         self._pad_pull = self._pull
         self._pad_trigger = self._trigger & 7  # the intr_type bit field is 3 bits wide

@@ -57,6 +57,7 @@ def make_uos(
     *,
     rng: random.Random | None = None,
     flash: VirtualFlash | None = None,
+    on_dupterm: Any = None,
 ) -> types.ModuleType:
     """A ``uos`` module for one board. Pass the same ``flash`` the builtin ``open`` uses."""
     vfs = flash if flash is not None else VirtualFlash(flash_root)
@@ -172,6 +173,8 @@ def make_uos(
         if stream is not None and not (hasattr(stream, "read") and hasattr(stream, "write")):
             raise AttributeError(f"'{type(stream).__name__}' object has no attribute 'read'")
         state["dupterm"] = stream
+        if on_dupterm is not None:
+            on_dupterm(stream)  # the console now goes there (mp_hal_stdout_tx_strn)
         return None
 
     def _not_simulated(what: str) -> Any:

@@ -98,7 +98,13 @@ FACTORIES: dict[str, Callable[[LangContext], types.ModuleType]] = {
     "ujson": lambda c: make_ujson(),
     "ure": lambda c: make_ure(),
     "ubinascii": lambda c: make_ubinascii(),
-    "uos": lambda c: make_uos(c.flash_root, c.board_type, rng=c.rng, flash=c.flash),
+    "uos": lambda c: make_uos(
+        c.flash_root,
+        c.board_type,
+        rng=c.rng,
+        flash=c.flash,
+        on_dupterm=getattr(getattr(c.board, "console_router", None), "dupterm", None),
+    ),
     "_thread": lambda c: make_thread(c.board),
     "uselect": lambda c: make_uselect(c.board),
 }

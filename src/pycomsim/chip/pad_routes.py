@@ -1,0 +1,116 @@
+"""How a peripheral reaches a pad until the GPIO matrix owns this: an output signal drives the pads whose
+`alt` output is that signal, an input signal listens to a pad's level changes.
+
+This keeps the peripherals (UART, LEDC) to three operations: `claim_output` (configure the Pin as the
+firmware's `pin_config(pin, -1, signal, OUTPUT, pull, 1)` does), `OutputSignal.set(level, t)` and
+`watch_input`. The Pin's own latch stops reaching the pad while a peripheral signal is routed to it
+(`gpio_matrix_out`), and `Pin.init()` takes the pad back, as on the chip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..sim.net import OFF, STRONG_HI, STRONG_LO, Driver
+
+if TYPE_CHECKING:
+    from ..board import Board
+    from ..firmware.pin import PinBase
+
+IN, OUT, OPEN_DRAIN = 1, 2, 7
+PULL_UP = 1
+
+
+def pin_config(
+    pin: PinBase, af_in: int, af_out: int, mode: int, pull: int | None, value: int
+) -> None:
+    """machpin.c pin_config: the Pin's fields, then the pad (pin_obj_configure)."""
+    pin._mode = mode
+    pin._pull = pull
+    pin._af_in = af_in
+    pin._af_out = af_out
+    if value >= 0:
+        pin._latch = value
+    pin._trigger = 0
+    pin._configure()
+
+
+def pin_deassign(pin: PinBase, *, pull_off: bool = True) -> None:
+    """machuart.c uart_deassign_pins_af: value 1, back to the GPIO latch (pin_deassign), pull-up off
+    (gpio_pullup_dis leaves the Pin's pull field as it was)."""
+    pin._latch = 1
+    pin._af_in = pin._af_out = -1
+    pin._configure()
+    if pull_off and not pin._pad_frozen and pin._pullres.code != OFF:
+        pin._pullres.set(OFF, pin._b.now)
+        pin._pad_pull = None
+
+
+class OutputSignal:
+    """A peripheral's output signal (U1TXD, LEDC_HS_SIG_OUT0, ...): it drives every pad it was routed to,
+    as long as the pad still takes its output from this signal."""
+
+    def __init__(self, board: Board, index: int, name: str) -> None:
+        self.board = board
+        self.index = index  # gpio_sig_map.h *_OUT_IDX
+        self.name = name
+        self.level = 1
+        self.pads: dict[str, tuple[PinBase, Driver]] = {}
+
+    def claim(self, pin: PinBase, *, pull: int | None = PULL_UP, mode: int = OUT) -> None:
+        driver = self._driver(pin)
+        pin_config(pin, -1, self.index, mode, pull, 1)
+        self.pads[pin._name] = (pin, driver)
+        self._drive(pin, driver, self.board.now)
+
+    def _driver(self, pin: PinBase) -> Driver:
+        drivers = self.board.__dict__.setdefault("signal_drivers", {})
+        key = (pin._name, self.index)
+        driver = drivers.get(key)
+        if driver is None:
+            driver = drivers[key] = Driver(f"{self.board.name}.{pin._name} {self.name}")
+            self.board.world.attach(pin, driver, OFF)
+        return driver
+
+    def routed(self, pin: PinBase) -> bool:
+        return pin._af_out == self.index and pin._pad_mode != IN and not pin._pad_frozen
+
+    def _drive(self, pin: PinBase, driver: Driver, t: int) -> None:
+        if not self.routed(pin):
+            code = OFF
+        elif self.level:
+            code = OFF if pin._pad_mode == OPEN_DRAIN else STRONG_HI
+        else:
+            code = STRONG_LO
+        if driver.code != code:
+            driver.net.change(driver, code, t)  # type: ignore[union-attr]
+
+    def set(self, level: int, t: int) -> None:
+        self.level = level
+        for pin, driver in self.pads.values():
+            self._drive(pin, driver, t)
+
+    def release(self, pin: PinBase) -> None:
+        entry = self.pads.pop(pin._name, None)
+        if entry is not None and entry[1].code != OFF:
+            entry[1].set(OFF, self.board.now)
+
+    def release_all(self) -> None:
+        for _pin, driver in list(self.pads.values()):
+            if driver.code != OFF:
+                driver.set(OFF, self.board.now)
+        self.pads.clear()
+
+
+def watch_input(pin: PinBase, fn: Callable[[int, int, int], None]) -> Callable[[], None]:
+    """Call `fn(old, new, t)` on every level change of the pad's net; returns the unwatch function.
+    The watcher follows the pad when a wire merges its net into another (Net.merge moves watchers)."""
+    pin._out.net.watchers.append(fn)
+
+    def unwatch() -> None:
+        net = pin._out.net
+        if fn in net.watchers:
+            net.watchers.remove(fn)
+
+    return unwatch
