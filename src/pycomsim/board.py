@@ -340,6 +340,7 @@ class Board:
             or bool(self.irq.queue and self.irq.alive and not self.irq.running)
             or (self.irq.running and self.irq.glet not in blocked)
             or any(task not in blocked for task in self.threads)
+            or self.system.busy()
         )
 
     # ---- reset and deep sleep ----
@@ -364,6 +365,12 @@ class Board:
         else:
             self.wake_reason = (PWRON_WAKE, None)
             self._schedule_boot(self.now)
+
+    def watchdog_reset(self) -> None:
+        """The watchdog timed out (a kernel event, no task runs): the chip resets with WDT_RESET."""
+        if self.now < self.kernel.now:
+            self.now = self.kernel.now
+        self._reboot(Reboot(WDT_RESET))
 
     def _enter_deepsleep(self, sleep_ns: int | None) -> None:
         from .chip.sleep import DeepSleep

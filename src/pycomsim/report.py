@@ -43,7 +43,12 @@ def summary(
         "events_dropped": sum(b.irq.dropped for b in boards),
         "faults": [str(f) for f in world.faults],
         "warnings": [str(w) for w in world.warnings],
-        "boards": {b.name: {"type": b.type, "boots": b.boot_count} for b in boards},
+        "alarms": world.recorder.events.count("alarm"),  # Timer.Alarm interrupts
+        "watchdog_resets": sum(b.system.wdt.resets for b in boards),
+        "boards": {
+            b.name: {"type": b.type, "boots": b.boot_count, "watchdog_resets": b.system.wdt.resets}
+            for b in boards
+        },
         "board_language": board_language_gate(boards),  # MicroPython 1.11 syntax/modules gate
     }
     if extra:
@@ -69,6 +74,8 @@ def summary_line(data: dict[str, Any]) -> str:
         f"{edges} edges" + (f" ({busiest})" if busiest else ""),
         f"{data['callbacks_run']} callbacks",
         f"{data['events_dropped']} dropped",
+        f"{data['alarms']} alarms" if data.get("alarms") else "",
+        f"{data['watchdog_resets']} watchdog resets" if data.get("watchdog_resets") else "",
         f"{len(data['faults'])} faults",
         gate_note(data.get("board_language", "on")),
     ]

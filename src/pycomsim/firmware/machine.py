@@ -97,8 +97,10 @@ def make_machine(board: Board) -> types.ModuleType:
         if state & 0xF == 0:
             board.irq.unmask()
 
+    from .machine_rtc import make_rtc_class
     from .machine_timer import make_timer_class
     from .machine_uart import ConsoleRouter, make_uart_class, reset_uarts
+    from .machine_wdt import make_wdt_class
 
     board.console_router = ConsoleRouter(board)
     board.peripheral_resets = [lambda: reset_uarts(board)]
@@ -106,6 +108,8 @@ def make_machine(board: Board) -> types.ModuleType:
         Pin=board.Pin,
         Timer=make_timer_class(board),
         UART=make_uart_class(board),
+        RTC=make_rtc_class(board),
+        WDT=make_wdt_class(board),
         reset=reset,
         deepsleep=deepsleep,
         pin_sleep_wakeup=pin_sleep_wakeup,

@@ -34,6 +34,7 @@ def _signed32(value: int) -> int:
 def make_time(board: Board) -> types.ModuleType:
     m = types.ModuleType("utime")
     costs = board.costs
+    rtc = board.system.rtc
     state = {"timezone": 0}
 
     def sleep_ms(ms: Any) -> None:
@@ -67,15 +68,15 @@ def make_time(board: Board) -> types.ModuleType:
 
     def time() -> int:
         board.advance(costs.time_call)
-        return board.now // 1_000_000_000  # the RTC starts at the 1970 epoch
+        return (
+            rtc.us() // 1_000_000
+        )  # the RTC (machine.RTC): the 1970 epoch at each boot but deep sleep
 
     def _tuple(args: tuple, offset: int) -> tuple[int, ...]:
         if len(args) > 1:
             raise exc.at_most(1, len(args))
         board.advance(costs.time_call)
-        seconds = (
-            board.now // 1_000_000_000 if not args or args[0] is None else exc.get_int(args[0])
-        )
+        seconds = rtc.us() // 1_000_000 if not args or args[0] is None else exc.get_int(args[0])
         t = host_time.gmtime(seconds + offset)
         return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, t.tm_wday, t.tm_yday)
 

@@ -280,13 +280,29 @@ class LiveSession:
                 printed = True
         if printed:
             sys.stdout.flush()  # a person watching the page may also be tailing stdout
+        alarms: dict[
+            tuple[str, str], list[int]
+        ] = {}  # one line per alarm per update, not per firing
         for event in world.recorder.events[seen["events"] :]:
-            if event.kind == "boot" and event.board in self.panels and event.detail != 0:
+            if event.board not in self.panels:
+                continue
+            if event.kind == "boot" and event.detail != 0:
                 self._append(
                     "info",
                     f"[{format_ns(event.t)}] board rebooted (reset cause {event.detail})\n",
                     event.board,
                 )
+            elif event.kind == "wdt":
+                self._append(
+                    "info",
+                    f"[{format_ns(event.t)}] watchdog timeout ({event.detail} ms not fed): WDT reset\n",
+                    event.board,
+                )
+            elif event.kind == "alarm":
+                alarms.setdefault((event.board, event.detail), []).append(event.t)
+        for (board_name, alarm), times in alarms.items():
+            count = f" x{len(times)}" if len(times) > 1 else ""
+            self._append("info", f"[{format_ns(times[-1])}] {alarm} fired{count}\n", board_name)
         seen["events"] = len(world.recorder.events)
         for b, error in world.failed[seen["failed"] :]:
             text = b.format_exception(error)
