@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pycomsim import Board
+from pycomsim.output.vcd import write_vcd
 from pycomsim.sim.uart_frames import (
     PARITY_EVEN,
     PARITY_NONE,
@@ -22,7 +23,6 @@ from pycomsim.sim.uart_frames import (
     encode,
     frame_edges,
 )
-from pycomsim.output.vcd import write_vcd
 
 
 def decode(edges, fmt):

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-from .pad_routes import OutputSignal, watch_input
 from ..sim.uart_frames import FrameDecoder, Received, UartFormat, frame_edges
+from .pad_routes import OutputSignal, watch_input
 
 if TYPE_CHECKING:
     from ..board import Board

@@ -14,6 +14,9 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..units import parse_duration
+from .net import OFF, STRONG_HI, STRONG_LO, Driver
+from .parts import when
 from .uart_frames import (
     PARITY_EVEN,
     PARITY_NONE,
@@ -26,9 +29,6 @@ from .uart_frames import (
     UartFormat,
     encode,
 )
-from ..units import parse_duration
-from .net import OFF, STRONG_HI, STRONG_LO, Driver
-from .parts import when
 
 if TYPE_CHECKING:
     from ..board import Board
