@@ -45,6 +45,13 @@ def add_serve_arguments(serve: argparse.ArgumentParser, run: argparse.ArgumentPa
     group.add_argument(
         "--host", help=f"the address to listen on (default {DEFAULT_HOST}: this machine only)"
     )
+    net = serve.add_argument_group("the WiPy's network services")
+    net.add_argument("--telnet", metavar="PORT", help="the telnet REPL, with the firmware's login")
+    net.add_argument("--ftp", metavar="PORT", help="FTP on /flash (passive mode)")
+    net.add_argument("--user", default="micro", help="telnet and FTP login (default micro)")
+    net.add_argument(
+        "--password", default="python", help="telnet and FTP password (default python)"
+    )
     serve.add_argument(
         "--speed", help="virtual seconds per wall second, e.g. 0.1 or 10 (default 1: real time)"
     )
@@ -81,8 +88,10 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     from ..core.boards import BOARDS
     from ..web.pacing import check_speed
     from .console import CookedStream, SerialConsole
+    from .ftp import FtpServer
     from .pyexec import Pyexec
     from .runner import ServeLoop
+    from .telnet import TelnetTransport
     from .transports import PtyTransport, Rfc2217Transport, TcpTransport
 
     err = stderr or sys.stderr
@@ -91,6 +100,10 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     except ValueError as error:
         raise UsageError(str(error).replace("bad speed", "bad --speed", 1)) from None
     tcp, rfc = parse_port(args.tcp, "--tcp"), parse_port(args.rfc2217, "--rfc2217")
+    telnet, ftp = parse_port(args.telnet, "--telnet"), parse_port(args.ftp, "--ftp")
+    for flag, value in (("--user", args.user), ("--password", args.password)):
+        if not value or len(value) > 32 or not value.isprintable():
+            raise UsageError(f"bad {flag} {value!r}: 1 to 32 printable characters (serverstask.c)")
     if args.link and not (args.pty or (tcp is None and rfc is None)):
         raise UsageError("--link only applies with --pty")
     use_pty = args.pty or (tcp is None and rfc is None)
@@ -149,6 +162,11 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
             transports.append(TcpTransport(loop, host, tcp))
         if rfc is not None:
             transports.append(Rfc2217Transport(loop, host, rfc))
+        if telnet is not None:
+            user, password = args.user, args.password
+            transports.append(TelnetTransport(loop, host, telnet, board.type, user, password))
+        if ftp is not None:
+            transports.append(FtpServer(host, ftp, flash, args.user, args.password))
         for transport in transports:
             transport.start()
         print(f"pycomsim: {board.name} ({board.type}) with /flash = {flash}", file=err)

@@ -1,0 +1,333 @@
+"""The WiPy's FTP server on /flash (esp32/ftp/ftp.c of Pycom 1.20.2.r4).
+
+The firmware's commands and replies: FEAT (211 no-features), SYST (215 UNIX Type: L8), USER/PASS
+(331, then 230 or 530; anything else before logging in is 332), CWD/CDUP (250 or 550), PWD/XPWD
+(257 and the path, unquoted), SIZE/MDTM (213), TYPE (200, every type is binary), PASV (227), LIST
+(150, the listing on the data connection, 226; it lists the current directory whatever its
+argument), RETR/STOR (150 ... 226, 550 when the file cannot be opened), DELE/RMD (250 or 550), MKD
+(250), RNFR (350)/RNTO (250), NOOP (200), QUIT (221); any other command is 502. Only passive mode,
+one client at a time. The VFS root ``/`` lists the drive ``flash``.
+
+Deviation: the passive data port is a free port of this machine, not the firmware's 2024, so
+several boards can serve at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import posixpath
+import socket
+import threading
+import time
+from pathlib import Path
+
+from ..firmware.lang.vflash import VirtualFlash
+from .transports import POLL_S, listen
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+SECONDS_180_DAYS = 15552000  # FTP_UNIX_SECONDS_180_DAYS
+DATA_TIMEOUT_S = 10.0  # FTP_DATA_TIMEOUT_MS
+DRIVE_TIME = time.gmtime(1420070400)  # ftp_print_eplf_drive: 2015-01-01
+
+
+def _list_line(is_dir: bool, size: int, stamp: time.struct_time, recent: bool, name: str) -> str:
+    """ftp_print_eplf_item: a line as `ls -l` prints it, the year for files older than 180 days."""
+    when = f"{stamp.tm_hour:02d}:{stamp.tm_min:02d}" if recent else f"{stamp.tm_year:5d}"
+    kind = "d" if is_dir else "-"
+    return f"{kind}rw-rw-r--   1 root  root {size:9d} {MONTHS[stamp.tm_mon - 1]} {stamp.tm_mday:2d} {when} {name}\r\n"
+
+
+class FtpSession:
+    def __init__(self, server: FtpServer, sock: socket.socket) -> None:
+        self.server = server
+        self.sock = sock
+        self.path = "/"  # ftp.c starts at the VFS root
+        self.user_ok = self.logged_in = False
+        self.rename_from: str | None = None
+        self.passive: socket.socket | None = None
+
+    # ---- replies ----
+    def reply(self, status: int, message: str = "") -> None:
+        """ftp_send_reply: '%u %s\\r\\n' (a reply without message keeps the space)."""
+        with contextlib.suppress(OSError):
+            self.sock.sendall(f"{status} {message}\r\n".encode())
+
+    def run(self) -> None:
+        self.sock.settimeout(POLL_S)
+        self.reply(220, "Micropython FTP Server")
+        buffer = b""
+        while not self.server.closed.is_set():
+            try:
+                data = self.sock.recv(1024)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not data:
+                break
+            buffer += data
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                if not self.command(line.rstrip(b"\r").decode("utf-8", "replace")):
+                    return self.close()
+        self.close()
+
+    def close(self) -> None:
+        self._close_passive()
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+    # ---- paths ----
+    def child(self, name: str) -> str:
+        """ftp_open_child: a name relative to the current directory, or an absolute one."""
+        joined = name if name.startswith("/") else posixpath.join(self.path, name)
+        return posixpath.normpath(joined).replace("//", "/") or "/"
+
+    def host(self, board_path: str) -> Path | None:
+        """The host file behind a /flash path; None for the root and anything not on the flash."""
+        if board_path != "/flash" and not board_path.startswith("/flash/"):
+            return None
+        try:
+            return self.server.flash.host_path(board_path)
+        except OSError:
+            return None
+
+    # ---- commands (ftp_process_cmd) ----
+    def command(self, line: str) -> bool:
+        verb, _, arg = line.partition(" ")
+        verb = verb.upper()
+        if not self.logged_in and verb not in ("USER", "PASS", "QUIT"):
+            self.reply(332)
+            return True
+        handler = getattr(self, f"cmd_{verb}", None) if verb.isalpha() else None
+        if handler is None:
+            self.reply(502)
+            return True
+        return handler(arg) is not False
+
+    def cmd_USER(self, arg: str) -> None:  # noqa: N802 - FTP verbs
+        self.user_ok = arg == self.server.user
+        self.reply(331)
+
+    def cmd_PASS(self, arg: str) -> None:  # noqa: N802
+        self.logged_in = self.user_ok and arg == self.server.password
+        self.reply(230 if self.logged_in else 530)
+
+    def cmd_QUIT(self, arg: str) -> bool:  # noqa: N802
+        self.reply(221)
+        return False
+
+    def cmd_FEAT(self, arg: str) -> None:  # noqa: N802
+        self.reply(211, "no-features")
+
+    def cmd_SYST(self, arg: str) -> None:  # noqa: N802
+        self.reply(215, "UNIX Type: L8")
+
+    def cmd_NOOP(self, arg: str) -> None:  # noqa: N802
+        self.reply(200)
+
+    cmd_TYPE = cmd_NOOP  # noqa: N815
+
+    def cmd_PWD(self, arg: str) -> None:  # noqa: N802
+        self.reply(257, self.path)
+
+    cmd_XPWD = cmd_PWD  # noqa: N815
+
+    def cmd_CDUP(self, arg: str) -> None:  # noqa: N802
+        self.path = posixpath.dirname(self.path.rstrip("/")) or "/"
+        self.reply(250)
+
+    def cmd_CWD(self, arg: str) -> None:  # noqa: N802
+        target = self.child(arg)
+        host = self.host(target)
+        if target == "/" or (host is not None and host.is_dir()):
+            self.path = target
+            self.reply(250)
+        else:
+            self.reply(550)
+
+    def cmd_SIZE(self, arg: str) -> None:  # noqa: N802
+        host = self.host(self.child(arg))
+        if host is None or not host.exists():
+            return self.reply(550)
+        self.reply(213, str(0 if host.is_dir() else host.stat().st_size))
+
+    def cmd_MDTM(self, arg: str) -> None:  # noqa: N802
+        host = self.host(self.child(arg))
+        if host is None or not host.exists():
+            return self.reply(550)
+        self.reply(213, time.strftime("%Y%m%d%H%M%S", time.gmtime(host.stat().st_mtime)))
+
+    def cmd_PASV(self, arg: str) -> None:  # noqa: N802
+        self._close_passive()
+        try:
+            self.passive = socket.create_server((self.server.host, 0))
+        except OSError:
+            return self.reply(425)
+        self.passive.settimeout(DATA_TIMEOUT_S)
+        ip = self.sock.getsockname()[0]
+        port = self.passive.getsockname()[1]
+        numbers = ",".join(ip.split(".") + [str(port >> 8), str(port & 0xFF)])
+        self.reply(227, f"({numbers})")
+
+    def _close_passive(self) -> None:
+        if self.passive is not None:
+            with contextlib.suppress(OSError):
+                self.passive.close()
+            self.passive = None
+
+    def _data(self) -> socket.socket | None:
+        listener = self.passive
+        if listener is None:
+            return None
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            conn = None
+        self._close_passive()
+        if conn is not None:
+            conn.settimeout(DATA_TIMEOUT_S)
+        return conn
+
+    def cmd_LIST(self, arg: str) -> None:  # noqa: N802
+        lines = self._listing()
+        if lines is None:
+            return self.reply(550)
+        self.reply(150)
+        conn = self._data()
+        if conn is None:
+            return self.reply(426)
+        with conn, contextlib.suppress(OSError):
+            conn.sendall("".join(lines).encode())
+        self.reply(226)
+
+    def _listing(self) -> list[str] | None:
+        if self.path == "/":
+            return [_list_line(True, 0, DRIVE_TIME, False, "flash")]
+        host = self.host(self.path)
+        if host is None or not host.is_dir():
+            return None
+        now = time.time()
+        lines = []
+        for entry in sorted(host.iterdir()):
+            if entry.name == "__pycache__":
+                continue
+            st = entry.stat()
+            recent = not now - st.st_mtime > SECONDS_180_DAYS
+            size = 0 if entry.is_dir() else st.st_size
+            lines.append(
+                _list_line(entry.is_dir(), size, time.gmtime(st.st_mtime), recent, entry.name)
+            )
+        return lines
+
+    def cmd_RETR(self, arg: str) -> None:  # noqa: N802
+        host = self.host(self.child(arg))
+        if host is None or not host.is_file():
+            self._close_passive()
+            return self.reply(550)
+        self.reply(150)
+        conn = self._data()
+        if conn is None:
+            return self.reply(426)
+        with conn, host.open("rb") as f, contextlib.suppress(OSError):
+            conn.sendfile(f)
+        self.reply(226)
+
+    def cmd_STOR(self, arg: str) -> None:  # noqa: N802
+        host = self.host(self.child(arg))
+        if host is None or host.is_dir() or not host.parent.is_dir():
+            self._close_passive()
+            return self.reply(550)
+        self.reply(150)
+        conn = self._data()
+        if conn is None:
+            return self.reply(426)
+        try:
+            with conn, host.open("wb") as f:
+                while True:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    f.write(chunk)
+        except OSError:
+            return self.reply(451)
+        self.reply(226)
+
+    def cmd_DELE(self, arg: str) -> None:  # noqa: N802
+        host = self.host(self.child(arg))
+        try:
+            if host is None:
+                raise OSError
+            host.rmdir() if host.is_dir() else host.unlink()  # f_unlink takes files and empty dirs
+        except OSError:
+            return self.reply(550)
+        self.reply(250)
+
+    cmd_RMD = cmd_DELE  # noqa: N815
+
+    def cmd_MKD(self, arg: str) -> None:  # noqa: N802
+        host = self.host(self.child(arg))
+        try:
+            if host is None:
+                raise OSError
+            host.mkdir()
+        except OSError:
+            return self.reply(550)
+        self.reply(250)
+
+    def cmd_RNFR(self, arg: str) -> None:  # noqa: N802
+        host = self.host(self.child(arg))
+        if host is None or not host.exists():
+            return self.reply(550)
+        self.rename_from = str(host)
+        self.reply(350)
+
+    def cmd_RNTO(self, arg: str) -> None:  # noqa: N802
+        host = self.host(self.child(arg))
+        try:
+            if host is None or self.rename_from is None or host.exists():
+                raise OSError
+            Path(self.rename_from).rename(host)
+        except OSError:
+            return self.reply(550)
+        self.reply(250)
+
+
+class FtpServer:
+    scheme = "ftp"
+
+    def __init__(self, host: str, port: int, flash_root: Path, user: str, password: str) -> None:
+        self.host = host
+        self.sock = listen(host, port, "--ftp")
+        self.port = self.sock.getsockname()[1]
+        self.flash = VirtualFlash(flash_root)
+        self.user, self.password = user, password
+        self.closed = threading.Event()
+        self._session: FtpSession | None = None
+        self._thread = threading.Thread(target=self._accept, daemon=True, name="ftp")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                sock, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            session = FtpSession(self, sock)
+            self._session = session
+            session.run()  # FTP_CMD_CLIENTS_MAX 1: the next client waits for this one
+
+    def close(self) -> None:
+        self.closed.set()
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        if self._session is not None:
+            self._session.close()
+        self._thread.join(timeout=2)
+
+    def describe(self) -> str:
+        return f"ftp://{self.host}:{self.port} (user {self.user})"

@@ -1,0 +1,94 @@
+"""The WiPy's network services: the telnet REPL (esp32/telnet/telnet.c) with Python's socket as
+the telnet client, and FTP on /flash (esp32/ftp/ftp.c) with ftplib."""
+
+from __future__ import annotations
+
+import ftplib
+import io
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+IAC, WILL, WONT, ECHO = 255, 251, 252, 1
+
+
+def _read_until(sock: socket.socket, marker: bytes, timeout: float = 10) -> bytes:
+    data = b""
+    deadline = time.monotonic() + timeout
+    while marker not in data:
+        assert time.monotonic() < deadline, f"no {marker!r} in {data!r}"
+        sock.settimeout(max(0.05, deadline - time.monotonic()))
+        chunk = sock.recv(4096)
+        assert chunk, f"closed before {marker!r}: {data!r}"
+        data += chunk
+    return data
+
+
+def _port(where: str) -> int:
+    return int(where.split(":")[-1].split()[0])
+
+
+def test_telnet_login_then_the_shared_repl(tmp_path: Path, serve) -> None:
+    served = serve("--telnet", "0", "--password", "secret")
+    port = _port(served.where[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        data = _read_until(sock, b"Login as: ")
+        assert data.startswith(b"MicroPython v1.11-ffb0e1c on 2021-01-12; LoPy4 with ESP32\r\n")
+        assert bytes([IAC, WONT, ECHO]) in data  # the client echoes the user name
+        sock.sendall(b"micro\r\n")
+        assert bytes([IAC, WILL, ECHO]) in _read_until(
+            sock, b"Password: "
+        )  # the password is hidden
+        sock.sendall(b"wrong\r\n")
+        _read_until(sock, b"\r\nInvalid credentials, try again.\r\n")
+        _read_until(sock, b"Login as: ")
+        sock.sendall(b"micro\r\n")
+        _read_until(sock, b"Password: ")
+        sock.sendall(b"secret\r\n")
+        _read_until(sock, b'\r\nLogin succeeded!\r\nType "help()" for more information.\r\n')
+        _read_until(sock, b">>> ")
+        sock.sendall(b"import os; os.uname().sysname\r")
+        assert _read_until(sock, b">>> ").endswith(b"\r\n'LoPy4'\r\n>>> ")
+
+
+def test_ftp_on_flash_with_ftplib(tmp_path: Path, serve) -> None:
+    flash = tmp_path / "flash"
+    flash.mkdir()
+    (flash / "main.py").write_text("print('hi')\n")
+    served = serve(str(flash), "--ftp", "0")
+    port = _port(served.where[1])
+    ftp = ftplib.FTP()
+    ftp.connect("127.0.0.1", port, timeout=10)
+    try:
+        assert ftp.getwelcome() == "220 Micropython FTP Server"
+        with pytest.raises(ftplib.error_perm, match="530"):
+            ftp.login("micro", "nope")
+        ftp.login("micro", "python")
+        assert ftp.sendcmd("SYST") == "215 UNIX Type: L8"
+        assert ftp.sendcmd("PWD") == "257 /"  # unquoted, as ftp.c sends it
+        lines: list[str] = []
+        ftp.retrlines("LIST", lines.append)
+        assert lines == ["drw-rw-r--   1 root  root         0 Jan  1  2015 flash"]
+        ftp.cwd("/flash")
+        ftp.storbinary("STOR data.bin", io.BytesIO(b"\x00\xff" * 3000))
+        assert (flash / "data.bin").read_bytes() == b"\x00\xff" * 3000
+        assert ftp.size("data.bin") == 6000
+        got = io.BytesIO()
+        ftp.retrbinary("RETR main.py", got.write)
+        assert got.getvalue() == b"print('hi')\n"
+        lines.clear()
+        ftp.retrlines("LIST", lines.append)
+        assert [line.split()[-1] for line in lines] == ["data.bin", "main.py"]
+        assert lines[0].startswith("-rw-rw-r--   1 root  root      6000 ")
+        ftp.mkd("lib")
+        ftp.rename("data.bin", "lib/data.bin")
+        ftp.delete("lib/data.bin")
+        assert sorted(p.name for p in flash.iterdir()) == ["lib", "main.py"]
+        with pytest.raises(ftplib.error_perm, match="550"):
+            ftp.cwd("/sd")
+        with pytest.raises(ftplib.error_perm, match="502"):
+            ftp.nlst()  # NLST is not one of the firmware's commands
+    finally:
+        ftp.quit()
