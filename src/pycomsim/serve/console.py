@@ -115,3 +115,32 @@ class CookedStream:
 
     def flush(self) -> None:
         return None
+
+
+class ConsoleStdin:
+    """The board's ``sys.stdin`` while served (lib/utils/sys_stdio_mphal.c ``stdio_read``): each
+    byte comes from the serial line, a CR reads as LF. Tools (rshell) send files through it."""
+
+    def __init__(self, console: SerialConsole) -> None:
+        self._console = console
+
+    def _bytes(self, n: int) -> bytes:
+        read = self._console.read_char
+        return bytes(0x0A if c == 0x0D else c for c in (read() for _ in range(n)))
+
+    def read(self, size: int = 1) -> str:
+        return self._bytes(max(0, size)).decode("latin-1")
+
+    def readinto(self, buf: Any, size: int | None = None) -> int:
+        n = len(buf) if size is None else min(size, len(buf))
+        buf[:n] = self._bytes(n)
+        return n
+
+    def readline(self) -> str:
+        out = bytearray()
+        while not out.endswith(b"\n"):
+            out += self._bytes(1)
+        return out.decode("utf-8", "replace")
+
+    def __repr__(self) -> str:
+        return "<io.FileIO 0>"

@@ -23,12 +23,12 @@ from greenlet import GreenletExit
 from ..board import SOFT_RESET, Reboot
 from ..firmware.lang.firmware_modules import FIRMWARE_VERSION, MCU_NAME, PLATFORM, SW_VERSION_NUMBER
 from ..firmware.loader import BoardImporter, exec_file
+from .console import ConsoleStdin
 from .readline import CTRL_A, CTRL_B, CTRL_C, CTRL_D, CTRL_E, History, ReadLine
 from .repl_input import autocomplete, continue_with_input
 
 if TYPE_CHECKING:
     from ..board import Board
-    from .console import SerialConsole
 
 FRIENDLY, RAW = "friendly", "raw"
 FORCED_EXIT = 0x100  # pyexec.h PYEXEC_FORCED_EXIT
@@ -64,7 +64,7 @@ class Pyexec:
     """The REPL state that outlives a soft reset (``pyexec_mode_kind``), and one boot's run."""
 
     def __init__(
-        self, board: Board, console: SerialConsole, flash_root: Path, main_name: str = "main.py"
+        self, board: Board, console: Any, flash_root: Path, main_name: str = "main.py"
     ) -> None:
         self.board = board
         self.flash_root = flash_root
@@ -102,6 +102,7 @@ class Pyexec:
         ns["__builtins__"] = importer.builtins
         importer.builtins["__repl_print__"] = self._repl_print
         importer.builtins["input"] = self._input
+        importer.builtin_module("sys", "sys").stdin = ConsoleStdin(self.console)
         ns["os"] = importer("os")  # esp32/frozen/_boot.py: import os
         self.importer, self.namespace = importer, ns
 
