@@ -103,7 +103,10 @@ class Pyexec:
         importer.builtins["__repl_print__"] = self._repl_print
         importer.builtins["input"] = self._input
         importer.builtin_module("sys", "sys").stdin = ConsoleStdin(self.console)
-        ns["os"] = importer("os")  # esp32/frozen/_boot.py: import os
+        # esp32/frozen/Base/_boot.py, as `run` does it (firmware/loader.py run_program)
+        ns["os"] = importer("os")
+        ns["UART"] = board.machine.UART
+        ns["os"].dupterm(board.machine.UART(0, 115200))
         self.importer, self.namespace = importer, ns
 
     def exec_file(self, name: str) -> int:
