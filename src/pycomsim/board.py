@@ -88,7 +88,7 @@ class Board:
         self._prefix = ""
         self.irq = InterruptTask(self)
         # (wiring key, boards of other clusters): what this board's task may run ahead of
-        self._foreign: tuple[tuple[int, int], frozenset[Board]] | None = None
+        self._foreign: tuple[tuple[int, ...], frozenset[Board]] | None = None
         # The interrupt task holds the interpreter lock (GIL) from a handler's dispatch until it
         # ends or sleeps: on the board it outranks the main thread, so the main script cannot run
         # in the middle of a handler that only calls the API. A main task due meanwhile waits here.
@@ -179,7 +179,8 @@ class Board:
         if len(self.world.boards) < 2:
             return kernel.next_time
         cache = self._foreign
-        key = (len(self.world.boards), Net.merges)  # boards and wires are all clusters depend on
+        # boards, wires and network use are all clusters depend on
+        key = (len(self.world.boards), Net.merges, len(self.world.networked))
         if cache is None or cache[0] != key:
             from .sim.clusters import clusters
 

@@ -51,9 +51,25 @@ def summary(
         },
         "board_language": board_language_gate(boards),  # MicroPython 1.11 syntax/modules gate
     }
+    net = network_summary(world)
+    if net:
+        data["network"] = net
     if extra:
         data.update(extra)
     return data
+
+
+def network_summary(world: World) -> dict[str, Any]:
+    """Radio packets (and, when used, LoRaWAN and IP traffic) for the summary; {} if none."""
+    out: dict[str, Any] = {}
+    radio = world.radio
+    if radio.packets:
+        out["radio"] = radio.summary()
+    for part in ("lorawan", "ipnet"):
+        obj = world.__dict__.get(part)
+        if obj is not None and obj.summary():
+            out[part] = obj.summary()
+    return out
 
 
 def gate_note(gate: str) -> str:
@@ -77,6 +93,17 @@ def summary_line(data: dict[str, Any]) -> str:
         f"{data['alarms']} alarms" if data.get("alarms") else "",
         f"{data['watchdog_resets']} watchdog resets" if data.get("watchdog_resets") else "",
         f"{len(data['faults'])} faults",
+        _network_note(data.get("network", {})),
         gate_note(data.get("board_language", "on")),
     ]
     return "pycomsim: " + "; ".join(p for p in parts if p)
+
+
+def _network_note(net: dict[str, Any]) -> str:
+    radio = net.get("radio")
+    if not radio:
+        return ""
+    return (
+        f"{radio['packets']} radio packets ({radio['received']} received, "
+        f"{radio['collisions']} collisions)"
+    )

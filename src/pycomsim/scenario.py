@@ -33,8 +33,10 @@ TOP_KEYS = {
     "generators",
     "levels",
     "serial",
+    "radio",
 }
-BOARD_KEYS = {"type", "script", "seed", "expansion"}
+BOARD_KEYS = {"type", "script", "seed", "expansion", "position", "lora_region"}
+RADIO_KEYS = {"seed", "path_loss_exponent", "fading_db", "capture_db"}
 PART_KEYS = {
     "buttons": ({"pin"}, {"name", "bounce", "presses"}),
     "leds": ({"pin"}, {"name", "active_low"}),
@@ -164,11 +166,57 @@ class _Builder:
                 programs[name] = script_path
         self.world = world
         self.single = len(boards) == 1
+        for name, spec in boards_table.items():
+            self.board_network(f"boards.{name}", boards[name], spec)
+        self.radio(data.get("radio", {}))
         self.wires(data.get("wires", {}))
         parts = self.parts(data)
         for name, script_path in programs.items():
             boards[name].load(script_path)
         return Scenario(self.path, world, boards, until, parts)
+
+    # ---- network ----
+    def board_network(self, key: str, board: Any, spec: dict) -> None:
+        if "position" in spec:
+            pos = spec["position"]
+            if (
+                not isinstance(pos, list)
+                or not 1 <= len(pos) <= 3
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos)
+            ):
+                raise self.fail(
+                    f"{key}.position", f"expected [x, y] or [x, y, z] in metres, got {pos!r}"
+                )
+            self.world.radio.place(board.name, *pos)
+        if "lora_region" in spec:
+            from ..network.lora_modem import REGIONS
+
+            region = spec["lora_region"]
+            if region != "" and region not in REGIONS:
+                known = ", ".join(REGIONS)
+                raise self.fail(
+                    f"{key}.lora_region", f'unknown region {region!r} (known: {known}, or "")'
+                )
+            board.lora_region = region
+
+    def radio(self, table: Any) -> None:
+        table = self.keys("radio", table, set(), RADIO_KEYS)
+        radio = self.world.radio
+        if "seed" in table:
+            seed = table["seed"]
+            if not isinstance(seed, int) or isinstance(seed, bool):
+                raise self.fail("radio.seed", f"expected an integer, got {seed!r}")
+            radio.rng.seed(seed)
+        for name, attr in (
+            ("path_loss_exponent", "path_loss_exponent"),
+            ("fading_db", "fading_sigma_db"),
+            ("capture_db", "capture_db"),
+        ):
+            if name in table:
+                value = table[name]
+                if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                    raise self.fail(f"radio.{name}", f"expected a number >= 0, got {value!r}")
+                setattr(radio, attr, float(value))
 
     # ---- pins, wires, parts ----
     def pin(self, key: str, ref: Any) -> tuple[Any, Any]:

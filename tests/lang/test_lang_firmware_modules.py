@@ -51,18 +51,23 @@ def test_every_listed_module_is_built_here_provided_by_the_core_or_refused(ctx):
         elif info.provider == "core":
             assert info.kind is Kind.PROVIDED
             assert name in {"umachine", "utime", "pycom", "builtins", "__main__"}
+        elif info.provider == "network":  # pycomsim.network builds them per board (loader.py)
+            assert info.kind is Kind.PROVIDED and name in {"network", "usocket"}
         else:
             assert info.kind in (Kind.NETWORK, Kind.UNSIMULATED)
             assert isinstance(import_error(name), ImportError)
 
 
-@pytest.mark.parametrize("name", ["network", "usocket", "socket", "ussl", "websocket"])
-def test_network_modules_are_an_import_error_naming_pycomsims_limit(name):
+@pytest.mark.parametrize("name", ["ussl", "ssl", "websocket"])
+def test_unsimulated_network_modules_are_an_import_error_naming_pycomsims_limit(name):
     err = import_error(name)
-    assert str(err) == (
-        f"no module named '{name}' (pycomsim simulates GPIO only; network modules are not available)"
-    )
+    assert str(err) == f"no module named '{name}' (pycomsim does not simulate this network module)"
     assert name in fw.NETWORK
+
+
+@pytest.mark.parametrize("name", ["network", "usocket", "socket"])
+def test_network_and_usocket_are_provided(name):
+    assert name not in fw.NETWORK and fw.resolve(name).provider == "network"
 
 
 def test_a_module_the_board_lacks_gets_the_boards_plain_message():

@@ -164,6 +164,10 @@ class BoardImporter:
             raise board_import_error(requested)
         if real in _CORE_MODULES:
             module = self.board.modules[real]
+        elif info.provider == "network":
+            from .network import make_network, make_usocket_module
+
+            module = (make_network if real == "network" else make_usocket_module)(self.board)
         else:
             module = build_module(real, self.ctx)
         self.board_modules[real] = module

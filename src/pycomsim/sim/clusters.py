@@ -1,5 +1,5 @@
 """Which boards of a world can affect each other: boards joined by wires (directly or through other
-boards) form a cluster; boards in different clusters share nothing but the virtual clock.
+boards) form a cluster, and so do all boards that use the network; boards in different clusters share nothing but the virtual clock.
 
 The kernel uses this to let a board's task run ahead past another cluster's task switches (see
 `Board.sync`): a board of another cluster cannot change anything this board can see, so only this
@@ -33,6 +33,10 @@ def clusters(world: World) -> dict[Board, frozenset[Board]]:
                 other = getattr(owner, "_b", None)
                 if other is not None and other is not board and other in parent:
                     parent[root(other)] = root(board)
+    # boards on a network (LoRa, WLAN, sockets) can reach each other at any time: one cluster
+    networked = [b for b in boards if b.name in world.networked]
+    for board in networked[1:]:
+        parent[root(board)] = root(networked[0])
     groups: dict[Board, set[Board]] = {}
     for b in boards:
         groups.setdefault(root(b), set()).add(b)

@@ -12,6 +12,7 @@ from ..exc import FaultError, UsageError
 from ..units import format_ns, parse_duration
 from .kernel import NEVER, Kernel
 from .net import CODE_NAMES, Driver, Net
+from .radio import Radio
 from .recorder import Recorder, record_level
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class World:
         self._run_until_idle = False
         self._stderr = stderr
         self._fault_index: dict[tuple[str, tuple[str, ...]], Report] = {}
+        self.radio = Radio(self)  # the LoRa channel every board's radio shares (sim/radio.py)
+        self.networked: set[str] = set()  # boards that use LoRa, WLAN or sockets (sim/clusters.py)
 
     # ---- building ----
     def add_board(self, board: Board) -> None:
@@ -151,7 +154,8 @@ class World:
 
     def board_idle(self, board: Board) -> None:
         if self._run_until_idle and not any(b.busy() for b in self.boards.values()):
-            self.kernel.stop()
+            if not self.radio.busy():  # a packet in the air may still wake a listening board
+                self.kernel.stop()
 
     def script_failed(self, board: Board, error: BaseException) -> None:
         self.failed.append((board, error))

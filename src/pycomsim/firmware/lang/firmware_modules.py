@@ -51,9 +51,9 @@ class Kind(str, Enum):
 class ModuleInfo:
     name: str  # real (built-in table) name
     kind: Kind
-    provider: (
-        str  # 'core' (machine/time/pycom facades), 'lang' (pycomsim.firmware.lang), or '' if none
-    )
+    # 'core' (machine/time/pycom facades), 'lang' (pycomsim.firmware.lang),
+    # 'network' (pycomsim.firmware.network: network, usocket), or '' if none
+    provider: str
     source: str  # where the firmware defines it (file + macro)
 
 
@@ -93,8 +93,8 @@ BUILTIN_MODULES: dict[str, ModuleInfo] = {
         _m("framebuf", Kind.UNSIMULATED, "", _OBJMODULE + " MICROPY_PY_FRAMEBUF"),
         _m("umachine", Kind.PROVIDED, "core", _PORT + " machine_module"),
         _m("uos", Kind.PROVIDED, "lang", _PORT + " mp_module_uos (esp32/mods/moduos.c)"),
-        _m("network", Kind.NETWORK, "", _PORT + " mp_module_network"),
-        _m("usocket", Kind.NETWORK, "", _PORT + " mp_module_usocket"),
+        _m("network", Kind.PROVIDED, "network", _PORT + " mp_module_network"),
+        _m("usocket", Kind.PROVIDED, "network", _PORT + " mp_module_usocket"),
         _m("utime", Kind.PROVIDED, "core", _PORT + " utime_module"),
         _m("pycom", Kind.PROVIDED, "core", _PORT + " pycom_module"),
         _m("uhashlib", Kind.UNSIMULATED, "", _PORT + " mp_module_uhashlib (esp32 hw SHA)"),
@@ -147,7 +147,7 @@ def import_error(name: str) -> ImportError:
     info = resolve(name)
     msg = f"no module named '{name}'"
     if info is not None and info.kind is Kind.NETWORK:
-        msg += " (pycomsim simulates GPIO only; network modules are not available)"
+        msg += " (pycomsim does not simulate this network module)"
     elif info is not None and info.kind is Kind.UNSIMULATED:
         msg += " (the board has this module, but pycomsim does not simulate it)"
     return ImportError(msg, name=name)
