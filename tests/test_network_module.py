@@ -6,8 +6,7 @@ import textwrap
 
 import pytest
 
-from pycomsim import Board
-from pycomsim.network import NotSimulatedError
+from pycomsim import Board, NotSimulatedError
 
 
 def run(tmp_path, text: str, board: str = "lopy4") -> Board:

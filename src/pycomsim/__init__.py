@@ -2,7 +2,7 @@
 
 from .board import Board
 from .core.boards import BOARDS, DEFAULT_BOARD
-from .exc import FaultError, PycomsimError, UsageError
+from .exc import FaultError, NotSimulatedError, PycomsimError, UsageError
 from .sim.world import World
 from .units import format_ns, parse_duration
 
@@ -12,6 +12,7 @@ __all__ = [
     "DEFAULT_BOARD",
     "Board",
     "FaultError",
+    "NotSimulatedError",
     "PycomsimError",
     "UsageError",
     "World",

@@ -49,3 +49,7 @@ class UsageError(PycomsimError, ValueError):
 
 class FaultError(PycomsimError, OSError):
     """An electrical fault (contention, ...) raised in the script because the run is strict."""
+
+
+class NotSimulatedError(PycomsimError, NotImplementedError):
+    """A firmware feature the board has but pycomsim does not simulate (network.Bluetooth, ...)."""

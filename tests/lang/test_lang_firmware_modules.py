@@ -51,7 +51,9 @@ def test_every_listed_module_is_built_here_provided_by_the_core_or_refused(ctx):
         elif info.provider == "core":
             assert info.kind is Kind.PROVIDED
             assert name in {"umachine", "utime", "pycom", "builtins", "__main__"}
-        elif info.provider == "network":  # pycomsim.network builds them per board (loader.py)
+        elif (
+            info.provider == "network"
+        ):  # pycomsim.firmware.network builds them per board (loader.py)
             assert info.kind is Kind.PROVIDED and name in {"network", "usocket"}
         else:
             assert info.kind in (Kind.NETWORK, Kind.UNSIMULATED)

@@ -25,11 +25,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..sim.radio import LBT_THRESHOLD_DBM, Packet, RadioSettings, time_on_air_ms
+from ...sim.radio import LBT_THRESHOLD_DBM, Packet, RadioSettings, time_on_air_ms
 from .wait import WaitList
 
 if TYPE_CHECKING:
-    from ..board import Board
+    from ...board import Board
 
 MS = 1_000_000
 TICK = 2 * MS  # TASK_LoRa: vTaskDelay(2 / portTICK_PERIOD_MS)

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .. import exc
+from ... import exc
 from ..lang.attrtuple import AttrTuple
 from .args import BOOL, INT, NULL, Arg, parse, var_between
 from .lora_modem import (
@@ -34,8 +34,9 @@ from .lora_modem import (
 )
 
 if TYPE_CHECKING:
-    from ..board import Board
+    from ...board import Board
 
+LORAWAN_READY = False  # the MAC and network server land separately
 CALL_COST = 25_000  # ns: a LoRa method (argument parsing, a queue operation)
 OPERATION_FAILED = "the requested operation failed"
 NOT_POSSIBLE = "the requested operation is not possible"
@@ -138,6 +139,10 @@ def make_lora_class(board: Board) -> type:
         tx_retries, device_class, region = values[12:]
         if mode > LORAWAN or mode < 0:
             raise ValueError(f"invalid mode {mode}")
+        if mode == LORAWAN and not LORAWAN_READY:
+            from .unsimulated import not_simulated
+
+            raise not_simulated("LoRa(mode=LoRa.LORAWAN)")
         if region is NULL:
             name = getattr(board, "lora_region", "EU868")
             if not name:
@@ -323,7 +328,7 @@ def make_lora_class(board: Board) -> type:
             return free
 
         def airtime(self, pack_len: Any) -> int:
-            from ..sim.radio import time_on_air_ms
+            from ...sim.radio import time_on_air_ms
 
             c = modem.config
             n = exc.get_int(pack_len)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .unsimulated import NotSimulatedError, unsimulated_class
 
 if TYPE_CHECKING:
-    from ..board import Board
+    from ...board import Board
 
 __all__ = ["NotSimulatedError", "boot_nics", "make_network", "make_usocket_module"]
 

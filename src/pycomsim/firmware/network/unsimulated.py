@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..exc import PycomsimError
+from ...exc import NotSimulatedError
 
-
-class NotSimulatedError(PycomsimError, NotImplementedError):
-    """A firmware feature the board has but pycomsim does not simulate."""
+__all__ = ["NotSimulatedError", "not_simulated", "unsimulated_class"]
 
 
 def not_simulated(name: str) -> NotSimulatedError:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import types
 from typing import TYPE_CHECKING, Any
 
-from .. import exc
+from ... import exc
 from ..lang.mod_uerrno import ERRNO, oserror
 from .args import get_buffer
 from .lora_modem import LORA, MS, PAYLOAD_MAX, SLEEP_MODE, Command
 
 if TYPE_CHECKING:
-    from ..board import Board
+    from ...board import Board
 
 AF_INET, AF_LORA, AF_SIGFOX = 2, 0xA0, 0xA1
 SOCK_STREAM, SOCK_DGRAM, SOCK_RAW = 1, 2, 3

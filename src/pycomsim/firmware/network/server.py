@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import exc
+from ... import exc
 from .args import NULL, Arg, parse, var_between
 
 DEFAULT_LOGIN = ("micro", "python")  # serverstask.h SERVERS_DEF_USER / SERVERS_DEF_PASS

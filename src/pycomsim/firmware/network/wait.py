@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from greenlet import getcurrent, greenlet
 
-from .. import exc
+from ... import exc
 from ..lang.mod_thread import block_task
 
 if TYPE_CHECKING:
-    from ..board import Board
+    from ...board import Board
 
 
 class _Waiter:
