@@ -72,7 +72,7 @@ def test_cli_summary_json_has_the_run_facts(tmp_path, capsys):
 @pytest.mark.parametrize(
     "flags, message",
     [
-        (["--vcd", "/no/such/dir/x.vcd"], "cannot write VCD file '/no/such/dir/x.vcd'"),
+        (["--vcd", "/no/such/dir/x.vcd"], "cannot write --vcd '/no/such/dir/x.vcd': no directory"),
         (["--vcd", "{tmp}/x.vcd", "--pins", "P9,P77"], "unknown pin 'P77'"),
         (["--plot", "{tmp}/x.png", "--window", "9ms:2ms"], "bad window '9ms:2ms'"),
         (["--plot", "{tmp}/x.png", "--window", "soon"], "bad window 'soon'"),

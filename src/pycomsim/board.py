@@ -50,7 +50,9 @@ class Board:
         world: World | None = None,
         stdout: Any = None,
         host_python: bool = False,
+        flash_dir: str | Path | None = None,
     ) -> None:
+        from .firmware.lang.vflash import FlashLayer
         from .sim.world import World  # a world of its own unless one is given
 
         self.spec = board_spec(board)
@@ -60,6 +62,9 @@ class Board:
         # skip the board-language gate (MicroPython 1.11 syntax check, host modules allowed):
         # for people who knowingly run host code (loader.py, docs/board-language.md)
         self.host_python = host_python
+        # the board's writes to /flash: a layer over the script folder, never the folder itself
+        # (temporary, or kept in flash_dir between runs); it survives reset and deep sleep
+        self.flash_layer = FlashLayer(flash_dir)
         self.rng = random.Random(seed)
         self.costs = self.spec.costs
         self.cost_read = self.costs.pin_read
@@ -290,6 +295,7 @@ class Board:
             if not path.is_file():
                 raise FileNotFoundError(f"script not found: {program}")
             program = path.resolve()
+            self.flash_layer.check_over(program.parent)
         self.program = program
         self.reset_cause = PWRON_RESET
         self._schedule_boot(self.kernel.now)

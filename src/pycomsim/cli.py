@@ -1,7 +1,8 @@
 """`pycomsim run`: run a script (or a scenario of several boards) on simulated boards.
 
 stdout is the board's serial output and nothing else; everything pycomsim says goes to stderr.
-Exit codes: 0 done (script ended or --until reached), 1 a script raised, 2 bad usage or input, 130 Ctrl-C.
+Exit codes: 0 done (script ended or --until reached), 1 a script raised, 2 bad usage or input,
+74 an output file could not be written, 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .sim.world import World
 from .units import parse_duration
 
 EXIT_OK, EXIT_SCRIPT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OUTPUT = 74  # an output file (--vcd, --plot) could not be written: sysexits EX_IOERR
 
 
 class CliError(Exception):
@@ -88,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_output_arguments(run)  # --vcd, --plot, --pins, --window
     run.add_argument(
+        "--flash-dir",
+        metavar="DIR",
+        help="keep the board's /flash changes in DIR between runs (default: discarded at the end)",
+    )
+    run.add_argument(
         "--host-python",
         action="store_true",
         help="skip the board-language gate (MicroPython 1.11 syntax, board-only modules): host code",
@@ -136,6 +143,7 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
         ("--board", args.board != DEFAULT_BOARD, "type"),
         ("--seed", args.seed != "0", "seed"),
         ("--no-expansion", args.no_expansion, "expansion = false"),
+        ("--flash-dir", args.flash_dir is not None, "flash_dir"),
     ):
         if given:
             raise CliError(
@@ -182,6 +190,7 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
         expansion=not args.no_expansion,
         strict=args.strict,
         host_python=args.host_python,
+        flash_dir=args.flash_dir,
     )
     for spec in args.press:
         pin, at, hold = _parse_press(spec)
@@ -198,13 +207,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         require_extra("ui", "--ui")  # before the run is set up: nothing happens without the extra
     world, boards = _setup(args)
+    from .output.artifacts import RunOutputs
+
+    # checks --vcd/--plot/--pins/--window before the run, in every mode
+    outputs = RunOutputs(world, args, live=not args.ui)
     if args.ui:
         from .web.launch import run_ui  # the web stack is only imported when asked for
 
-        return run_ui(world, boards, port=args.port, speed=args.speed, until=args.until)
-    from .output.artifacts import RunOutputs
-
-    outputs = RunOutputs(world, args)  # checks --vcd/--plot/--pins/--window before the run
+        try:
+            code = run_ui(world, boards, port=args.port, speed=args.speed, until=args.until)
+        finally:
+            written = outputs.finish()
+        _report_outputs(outputs, written, args)
+        return EXIT_OUTPUT if outputs.failed and code == EXIT_OK else code
     started = host_time.perf_counter()
     status = "ended"
     code = EXIT_OK
@@ -226,11 +241,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     data = summary(world, wall_s=wall, status=status, extra={"written": written})
     if args.json:
         print(json.dumps(data), file=sys.stderr)
-    elif not args.quiet:
+    else:
+        _report_outputs(outputs, written, args)
+        if not args.quiet:
+            print(summary_line(data), file=sys.stderr)
+    if outputs.failed and code == EXIT_OK:
+        code = EXIT_OUTPUT
+    return code
+
+
+def _report_outputs(outputs: Any, written: list[str], args: argparse.Namespace) -> None:
+    for line in outputs.failed:  # always said, even with --quiet or --json
+        print(f"pycomsim: error: {line}", file=sys.stderr)
+    if not args.quiet and not args.json:
         for note in written:
             print(f"pycomsim: {note}", file=sys.stderr)
-        print(summary_line(data), file=sys.stderr)
-    return code
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,16 +84,18 @@ def test_chdir_is_relative_and_dotdot_stops_at_the_volume_root(uos):
     assert uos.getcwd() == "/" and uos.listdir() == ["flash"]
 
 
-def test_mkdir_rename_remove_rmdir_change_the_host_folder(uos, folder):
+def test_mkdir_rename_remove_rmdir_change_the_flash_not_the_host_folder(uos, flash, folder):
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
     uos.mkdir("data")
-    with open(folder / "data" / "a.txt", "w") as f:
+    with flash.open("data/a.txt", "w") as f:
         f.write("1")
     uos.rename("data/a.txt", "data/b.txt")
-    assert sorted(p.name for p in (folder / "data").iterdir()) == ["b.txt"]
+    assert uos.listdir("data") == ["b.txt"]
     assert errno_of(uos.rmdir, "data") == EACCES  # not empty
     uos.remove("data/b.txt")
     uos.rmdir("data")
-    assert not (folder / "data").exists()
+    assert "data" not in uos.listdir()
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
 
 
 def test_vfs_fat_error_codes(uos):
@@ -104,10 +106,11 @@ def test_vfs_fat_error_codes(uos):
     assert errno_of(uos.remove, "gone.py") == ENOENT
 
 
-def test_rename_over_an_existing_file_replaces_it(uos, folder):
+def test_rename_over_an_existing_file_replaces_it(uos, flash, folder):
     (folder / "new.py").write_text("old")
     uos.rename("main.py", "new.py")
-    assert (folder / "new.py").read_text() == "print(1)\n" and not (folder / "main.py").exists()
+    assert flash.open("new.py").read() == "print(1)\n" and "main.py" not in uos.listdir()
+    assert (folder / "new.py").read_text() == "old" and (folder / "main.py").exists()
 
 
 def test_builtin_open_resolves_through_the_vfs(flash, folder):
@@ -116,7 +119,7 @@ def test_builtin_open_resolves_through_the_vfs(flash, folder):
         assert f.read() == "x = 1\n"
     with flash.open("/flash/out.txt", "w") as f:
         f.write("hi")
-    assert (folder / "out.txt").read_text() == "hi"
+    assert flash.open("/flash/out.txt").read() == "hi" and not (folder / "out.txt").exists()
     with pytest.raises(OSError) as info:
         flash.open("/tmp/x.txt")
     assert info.value.errno == ENODEV
@@ -142,10 +145,11 @@ def test_dupterm_returns_the_previous_stream_setting(uos):
     assert uos.dupterm(s) is None and uos.dupterm() is s
 
 
-def test_mount_and_fsformat_refuse_naming_pycomsim(uos, folder):
-    with pytest.raises(OSError, match="pycomsim: fsformat is not simulated"):
-        uos.fsformat("/flash")
-    assert (folder / "main.py").exists()
+def test_mount_refuses_naming_pycomsim_and_fsformat_empties_only_the_flash(uos, folder):
+    with pytest.raises(OSError, match="pycomsim: mount is not simulated"):
+        uos.mount(None, "/sd")
+    uos.fsformat("/flash")
+    assert uos.listdir("/flash") == [] and (folder / "main.py").exists()
 
 
 def test_getfree_counts_the_boards_flash(uos):

@@ -31,6 +31,7 @@ from .modules import const
 
 if TYPE_CHECKING:
     from ..board import Board
+    from .lang.vflash import VirtualFlash
 
 # the modules the core (not pycomsim.firmware.lang) provides: the board's own machine, time and pycom
 _CORE_MODULES = frozenset({"umachine", "utime", "pycom"})
@@ -49,6 +50,7 @@ class BoardImporter:
             write=board.console_write,
             modules=board.user_modules,  # the board's sys.modules: the user modules it loaded
             board=board,  # _thread and uselect run on the board's clock and tasks
+            layer=board.flash_layer,  # the board's writes to /flash, kept across resets
         )
         # `import builtins` is this module; its dict is every user module's __builtins__, so
         # `builtins.x = 1` is seen everywhere (MICROPY_CAN_OVERRIDE_BUILTINS is on in the port)
@@ -123,7 +125,7 @@ class BoardImporter:
             sub = self.board.user_modules.get(full)
             if sub is None:
                 paths = getattr(module, "__path__", None)
-                found = _find_in([Path(p) for p in paths], part) if paths else None
+                found = _find_in(self.ctx.flash, paths, part) if paths else None
                 if found is None:
                     raise ImportError(f"no module named '{full}'")
                 sub = self._load(full, *found)
@@ -137,13 +139,12 @@ class BoardImporter:
             return loaded
         if name in BUILTIN_MODULES:  # a built-in module's real name always wins
             return self.builtin_module(name, name)
-        for entry, folder in self.search_dirs():
-            found = _find_in([folder], name)
+        for entry in self.search_dirs():
+            found = _find_in(self.ctx.flash, [entry], name)
             if found is not None:
                 # __file__ is the board's path: the sys.path entry joined with the file name
                 # (py/builtinimport.c stat_dir_or_file; no separator after '')
-                rel = found[0].relative_to(folder).as_posix()
-                return self._load(name, *found, board_file=f"{entry}/{rel}" if entry else rel)
+                return self._load(name, *found)
         real = WEAK_LINKS.get(name)
         if real is not None:  # weak links come after the files: a user time.py shadows time
             return self.builtin_module(real, name)
@@ -173,26 +174,17 @@ class BoardImporter:
         self.board_modules[real] = module
         return module
 
-    def search_dirs(self) -> list[tuple[str, Path]]:
-        """(entry, host folder) of the board's `sys.path`, read at every import: scripts edit it."""
-        sys_path = self.builtin_module("sys", "sys").path
-        dirs = []
-        for entry in sys_path:
-            try:
-                dirs.append((entry, self.ctx.flash.host_path(entry)))  # '': current directory
-            except (OSError, TypeError):
-                continue  # outside /flash (the VFS root, an unmounted path): nothing to import
-        return dirs
+    def search_dirs(self) -> list[str]:
+        """The board's `sys.path` entries that are strings, read at every import: scripts edit it."""
+        return [e for e in self.builtin_module("sys", "sys").path if isinstance(e, str)]
 
-    def _load(
-        self, name: str, path: Path, is_package: bool, board_file: str | None = None
-    ) -> types.ModuleType:
+    def _load(self, name: str, path: Path, is_package: bool, board_file: str) -> types.ModuleType:
         module = types.ModuleType(name)
-        module.__file__ = board_file or str(path)  # tracebacks still name the host file
+        module.__file__ = board_file  # tracebacks still name the host file
         module.__builtins__ = self.builtins  # type: ignore[attr-defined]
         module.__package__ = name if is_package else name.rpartition(".")[0]
         if is_package:
-            module.__path__ = [str(path.parent)]  # type: ignore[attr-defined]
+            module.__path__ = [board_file.rpartition("/")[0]]  # type: ignore[attr-defined]
         self.board.user_modules[name] = module  # before running: circular imports see it
         try:
             exec_file(self, path, module.__dict__)
@@ -202,14 +194,18 @@ class BoardImporter:
         return module
 
 
-def _find_in(dirs: list[Path], name: str) -> tuple[Path, bool] | None:
+def _find_in(flash: VirtualFlash, dirs: list[str], name: str) -> tuple[Path, bool, str] | None:
+    """(host file, is a package, board path) of module `name` in the board folders `dirs`, looked
+    up through the board's flash (its layer first, deleted files gone)."""
     for folder in dirs:
-        candidate = folder / f"{name}.py"
-        if candidate.is_file():
-            return candidate, False
-        package = folder / name / "__init__.py"
-        if package.is_file():
-            return package, True
+        prefix = f"{folder}/" if folder else ""  # '': the current directory
+        for board_file, is_package in (
+            (f"{prefix}{name}.py", False),
+            (f"{prefix}{name}/__init__.py", True),
+        ):
+            host = flash.file(board_file)
+            if host is not None:
+                return host, is_package, board_file
     return None
 
 
@@ -243,12 +239,14 @@ def run_program(board: Board, program: Path | Callable[[], Any]) -> None:
     namespace["os"] = importer("os")
     namespace["UART"] = board.machine.UART
     namespace["os"].dupterm(board.machine.UART(0, 115200))
-    boot = folder / "boot.py"
-    if boot.is_file() and boot.resolve() != script.resolve():
+    flash = importer.ctx.flash
+    boot = flash.file("/flash/boot.py")  # through the flash: a boot.py the board rewrote or removed
+    if boot is not None and boot.resolve() != script.resolve():
         namespace["__file__"] = "boot.py"
         exec_file(importer, boot, namespace)
     namespace["__file__"] = script.name
-    exec_file(importer, script, namespace)
+    # after a reset, a script the board rewrote (an OTA update) runs in its new version
+    exec_file(importer, flash.layer.upper(script.name) or script, namespace)
 
 
 def board_language_gate(boards: Any) -> str:

@@ -6,6 +6,7 @@ calls in a `finally`: a script that raised or a Ctrl-C still leaves complete fil
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..units import parse_duration
@@ -39,17 +40,32 @@ def add_output_arguments(run: argparse.ArgumentParser) -> None:
     )
 
 
+def run_inputs(world: World, args: argparse.Namespace) -> list[Path]:
+    """Every file the run reads: the scenario file, each board's script and the boot.py beside it."""
+    inputs = [Path(args.scenario)] if getattr(args, "scenario", None) else []
+    for board in world.boards.values():
+        if isinstance(board.program, Path):
+            inputs += [board.program, board.program.parent / "boot.py"]
+    return inputs
+
+
 class RunOutputs:
-    def __init__(self, world: World, args: argparse.Namespace) -> None:
+    """`live=False` (the web UI): nothing is streamed, the files are written by `finish()`."""
+
+    def __init__(self, world: World, args: argparse.Namespace, *, live: bool = True) -> None:
         from ..exc import UsageError
         from ..sim.trace import select_pins
+        from .safefile import AtomicFile, check_output
 
         self.world = world
         self.args = args
         self.vcd: VcdStream | None = None
+        self.vcd_file: AtomicFile | None = None
         self.progress: VirtualTimeProgress | None = None
-        self.plot_path = None
+        self.plot_path: Path | None = None
         self.written: list[str] = []
+        self.failed: list[str] = []  # one line per output that could not be written
+        inputs = run_inputs(world, args)
         pins = getattr(args, "pins", None)
         if pins is not None:
             select_pins(world, pins)  # unknown names fail now, before the run
@@ -63,16 +79,27 @@ class RunOutputs:
             if not args.plot:
                 raise UsageError("--window applies to --plot: give --plot FILE too")
             parse_window(args.window)
-        if getattr(args, "plot", None):
+        vcd = getattr(args, "vcd", None)
+        plot = getattr(args, "plot", None)
+        if vcd is not None:
+            check_output(vcd, "--vcd", inputs)
+        if plot is not None:
             from .plot import check_plot_path
 
-            self.plot_path = check_plot_path(args.plot)
-        if getattr(args, "vcd", None):
+            self.plot_path = check_plot_path(check_output(plot, "--plot", inputs))
+        if vcd is not None and plot is not None and Path(vcd).resolve() == Path(plot).resolve():
+            raise UsageError(f"--vcd and --plot name the same file {vcd!r}")
+        if self.plot_path is not None:
+            AtomicFile(self.plot_path, "--plot").discard()  # the folder is writable: fail now
+        if vcd is not None:
             from .vcd import VcdStream
 
-            self.vcd = VcdStream(world, args.vcd, pins=pins)  # creates the file: fails early
-            world.recorder.checkpoint_listeners.append(self.vcd.write_until)
-        world.recorder.arm(world.kernel, CHECKPOINT_NS)
+            self.vcd_file = AtomicFile(Path(vcd), "--vcd")  # creates the file: fails early
+            self.vcd = VcdStream(world, self.vcd_file.temp, pins=pins)
+            if live:
+                world.recorder.checkpoint_listeners.append(self.vcd.write_until)
+        if live:
+            world.recorder.arm(world.kernel, CHECKPOINT_NS)
 
     def start_progress(self) -> None:
         from .progress import VirtualTimeProgress, wanted
@@ -90,17 +117,34 @@ class RunOutputs:
             self.progress = None
 
     def finish(self) -> list[str]:
-        """Close the VCD and draw the plot; return notes for stderr (what was written where)."""
+        """Close the VCD and draw the plot; return notes for stderr (what was written where).
+        An output that fails is a line in `failed`, and the others are still written."""
+        from ..exc import UsageError
+
         self.stop_progress()
         self.world.recorder.disarm()
         notes = []
-        if self.vcd is not None and not self.vcd.closed:
+        if self.vcd is not None and self.vcd_file is not None and not self.vcd.closed:
             self.vcd.close()
-            notes.append(f"VCD written to {self.args.vcd}")
+            if self.vcd.error is None:
+                self.vcd_file.commit()
+                notes.append(f"VCD written to {self.args.vcd}")
+            else:
+                kept = self.vcd_file.keep_partial()
+                reason = self.vcd.error.strerror or self.vcd.error
+                where = "" if self.vcd_file.direct else f" (what was written is in {kept})"
+                self.failed.append(f"cannot write --vcd {self.args.vcd!r}: {reason}{where}")
         if self.plot_path is not None:
             from .plot import plot_timing
+            from .safefile import AtomicFile
 
-            plot_timing(self.world, self.plot_path, pins=self.args.pins, window=self.args.window)
-            notes.append(f"plot written to {self.plot_path}")
+            target = AtomicFile(self.plot_path, "--plot")
+            try:
+                plot_timing(self.world, target.temp, pins=self.args.pins, window=self.args.window)
+                target.commit()
+                notes.append(f"plot written to {self.plot_path}")
+            except (UsageError, OSError) as error:
+                target.discard()
+                self.failed.append(f"cannot write --plot {str(self.plot_path)!r}: {error}")
             self.plot_path = None
         return notes

@@ -11,6 +11,7 @@ even when the script raised or the run was interrupted. `write_vcd` is the one-s
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import io
 from collections.abc import Iterable, Iterator
@@ -78,6 +79,7 @@ class VcdStream:
         self.cursors = [0] * len(self.traces)
         self.written_to = -1  # every change before this time is in the file
         self.closed = False
+        self.error: OSError | None = None  # why writing stopped, if it failed
 
     def _changes(self, idx: int, bound: int) -> Iterator[tuple[int, int, int, int]]:
         """(t, idx, level, next word index) of the trace's changes before `bound`, the last one of
@@ -96,9 +98,22 @@ class VcdStream:
             yield pending >> 2, idx, pending & 3, n
 
     def write_until(self, t: int) -> None:
-        """Write every change strictly before `t` (changes at `t` itself may still come)."""
+        """Write every change strictly before `t` (changes at `t` itself may still come). A write
+        that fails (a full disk) ends the file: `error` says why, the run goes on."""
         if self.closed or t <= self.written_to:
             return
+        try:
+            self._write_until(t)
+        except OSError as error:
+            self._failed(error)
+
+    def _failed(self, error: OSError) -> None:
+        self.error = error
+        self.closed = True
+        with contextlib.suppress(OSError, ValueError):
+            self._finish()
+
+    def _write_until(self, t: int) -> None:
         streams = [self._changes(i, t) for i in range(len(self.traces))]
         change, variables, cursors = self.writer.change, self.vars, self.cursors
         for when, idx, level, next_word in heapq.merge(*streams):
@@ -117,10 +132,17 @@ class VcdStream:
             if end is None:
                 end = end_time(self.world)
             self.write_until(end + 1)
+            if self.closed:
+                return  # the write failed
             self.writer.close(end)
-        finally:
-            self.closed = True
+        except OSError as error:
+            self._failed(error)
+            return
+        self.closed = True
+        try:
             self._finish()
+        except OSError as error:
+            self._failed(error)
 
     def __enter__(self) -> VcdStream:
         return self
@@ -143,3 +165,6 @@ def write_vcd(
     end = parse_duration(until, "until") if until is not None else None
     stream = VcdStream(world, out, pins=pins)
     stream.close(end)
+    if stream.error is not None:
+        reason = stream.error.strerror or stream.error
+        raise UsageError(f"cannot write VCD file {str(out)!r}: {reason}")

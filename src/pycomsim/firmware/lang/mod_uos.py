@@ -11,16 +11,20 @@ directory is EISDIR, ``rmdir`` on a file ENOTDIR (20), on a non-empty directory 
 (extmod/vfs_fat.c); ``rename`` over an existing file replaces it. Errors are ``OSError`` whose
 text is ``[Errno 2] ENOENT``.
 
-Deviations: ``mount``/``umount``/``mkfat``/``fsformat`` raise ``OSError(EPERM)`` naming pycomsim's
-limit (there is no SD card, and formatting would erase the host folder); ``dupterm`` records the
+Every change lands in the board's flash layer, never in the script's folder (``vflash``);
+``fsformat('/flash')`` empties the board's view (extmod/vfs.c ``mp_vfs_fsformat`` messages).
+
+Deviations: ``mount``/``umount``/``mkfat`` raise ``OSError(EPERM)`` naming pycomsim's
+limit (there is no SD card); ``dupterm`` records the
 stream but the REPL is not duplicated; times are the host file times (seconds since 1970);
-``statvfs``/``getfree`` count the host files against the board's flash size; ``urandom`` draws
+``statvfs``/``getfree`` count the files the board sees against the board's flash size; ``urandom`` draws
 from the board's seeded ``random.Random``, not from hardware.
 """
 
 from __future__ import annotations
 
 import random
+import shutil
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,26 +33,18 @@ from typing import Any
 from .attrtuple import AttrTuple
 from .firmware_modules import flash_fs_bytes, uname_fields
 from .mod_uerrno import ENOTDIR, ERRNO, oserror
-from .vflash import ROOT, VirtualFlash, translate_errors
+from .vflash import BLOCK, MOUNT, ROOT, VirtualFlash, translate_errors
 
 S_IFDIR, S_IFREG = 0x4000, 0x8000
 _FAT_ROOT_MTIME = 946684800  # vfs_fat stat of "/": fdate 0x2821, 2000-01-01
-_BLOCK = 4096  # SFLASH sector size: the FAT cluster and statvfs block
+_BLOCK = BLOCK
 
 
-def _file_path(flash: VirtualFlash, path: Any) -> Path:
-    found = flash.lookup(path)
-    if found == ROOT:
+def _rel(flash: VirtualFlash, path: Any) -> str:
+    rel = flash.rel(path)
+    if rel == ROOT:
         raise oserror(ERRNO["EPERM"])  # mp_vfs_proxy_call on the VFS root
-    return found  # type: ignore[return-value]
-
-
-def _used_bytes(root: Path) -> int:
-    used = 0
-    for p in root.rglob("*"):
-        if p.is_file() and not any(part in ("__pycache__",) for part in p.parts):
-            used += -(-p.stat().st_size // _BLOCK) * _BLOCK
-    return used
+    return rel
 
 
 def make_uos(
@@ -60,7 +56,7 @@ def make_uos(
     on_dupterm: Any = None,
 ) -> types.ModuleType:
     """A ``uos`` module for one board. Pass the same ``flash`` the builtin ``open`` uses."""
-    vfs = flash if flash is not None else VirtualFlash(flash_root)
+    vfs = flash if flash is not None else VirtualFlash(flash_root, size=flash_fs_bytes(board_type))
     rand = rng if rng is not None else random.Random(0)
     uname_info = AttrTuple(uname_fields(board_type))
     total_blocks = flash_fs_bytes(board_type) // _BLOCK
@@ -99,7 +95,7 @@ def make_uos(
         if found == ROOT:
             return (S_IFDIR, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         host: Path = found  # type: ignore[assignment]
-        if host == vfs.root:
+        if vfs.rel(path) == "":
             return (S_IFDIR, 0, 0, 0, 0, 0, 0) + (_FAT_ROOT_MTIME,) * 3
         with translate_errors():
             st = host.stat()
@@ -108,50 +104,73 @@ def make_uos(
         return (mode, 0, 0, 0, 0, 0, size) + (int(st.st_mtime),) * 3
 
     def mkdir(path: Any) -> None:
-        host = _file_path(vfs, path)
-        if host.exists():
+        rel = _rel(vfs, path)
+        if vfs.find(rel) is not None:
             raise oserror(ERRNO["EEXIST"])
         with translate_errors():
-            host.mkdir()
+            vfs.writable(rel).mkdir()
 
     def remove(path: Any) -> None:
-        host = _file_path(vfs, path)
-        if not host.exists():
+        rel = _rel(vfs, path)
+        host = vfs.find(rel)
+        if host is None:
             raise oserror(ERRNO["ENOENT"])
         if host.is_dir():
             raise oserror(ERRNO["EISDIR"])
-        with translate_errors():
-            host.unlink()
+        vfs.delete(rel)
 
     def rmdir(path: Any) -> None:
-        host = _file_path(vfs, path)
-        if host == vfs.root:
+        rel = _rel(vfs, path)
+        if rel == "":
             raise oserror(ERRNO["EACCES"])
-        if not host.exists():
+        host = vfs.find(rel)
+        if host is None:
             raise oserror(ERRNO["ENOENT"])
         if not host.is_dir():
             raise oserror(ENOTDIR)
-        if any(host.iterdir()):
+        if vfs.listdir_host(MOUNT + "/" + rel):
             raise oserror(ERRNO["EACCES"])  # FatFs f_unlink on a non-empty dir: FR_DENIED
-        with translate_errors():
-            host.rmdir()
+        vfs.delete(rel)
 
     def rename(old: Any, new: Any) -> None:
-        src, dst = _file_path(vfs, old), _file_path(vfs, new)
-        if not src.exists():
+        src, dst = _rel(vfs, old), _rel(vfs, new)
+        src_host = vfs.find(src)
+        if src_host is None:
             raise oserror(ERRNO["ENOENT"])
-        if dst.exists() and dst != src:
-            if dst.is_dir():
+        if src == dst:
+            return
+        if src == "" or (dst + "/").startswith(src + "/"):
+            raise oserror(ERRNO["EINVAL"])  # FatFs f_rename into itself: FR_INVALID_NAME
+        dst_host = vfs.find(dst)
+        if dst_host is not None:
+            if dst_host.is_dir():
                 raise oserror(ERRNO["EISDIR"])  # vfs_fat removes new_path only if it is a file
+            vfs.delete(dst)
+        if src_host.is_dir():
+            vfs.copy_tree(src, dst)
+        else:
+            target = vfs.writable(dst)
             with translate_errors():
-                dst.unlink()
-        with translate_errors():
-            src.rename(dst)
+                shutil.copyfile(src_host, target)
+        vfs.delete(src)
 
     def statvfs(path: Any) -> tuple:
-        _file_path(vfs, path)
-        free = max(0, total_blocks - _used_bytes(vfs.root) // _BLOCK)
+        _rel(vfs, path)
+        free = max(0, total_blocks - vfs.used_bytes() // _BLOCK)
         return (_BLOCK, _BLOCK, total_blocks, free, free, 0, 0, 0, 0, 255)
+
+    def fsformat(path: Any) -> None:
+        """extmod/vfs.c ``mp_vfs_fsformat``: the mount point named exactly; formats the layer."""
+        if not isinstance(path, (str, bytes)):
+            raise OSError("please specify correct fs mount path")
+        text = path.decode() if isinstance(path, bytes) else path
+        if not text.startswith("/"):
+            raise OSError(f"{text} is not an absolute or invalid path")
+        if text == "/":
+            raise OSError("Cannot format root dir")
+        if text != MOUNT:
+            raise oserror(ERRNO["ENODEV"])
+        vfs.format()
 
     def getfree(path: Any) -> int:
         return statvfs(path)[3] * _BLOCK // 1024  # moduos getfree: free space in KiB
@@ -197,7 +216,7 @@ def make_uos(
         "stat": stat,
         "statvfs": statvfs,
         "getfree": getfree,
-        "fsformat": _not_simulated("fsformat"),
+        "fsformat": fsformat,
         "unlink": remove,
         "sync": sync,
         "urandom": urandom,

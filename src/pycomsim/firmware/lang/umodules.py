@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..tracebacks import format_board_exception
-from .firmware_modules import BUILTIN_MODULES, WEAK_LINKS
+from .firmware_modules import BUILTIN_MODULES, WEAK_LINKS, flash_fs_bytes
 from .mod_gc import HeapModel, make_gc, make_heap, make_micropython
 from .mod_host import make_array, make_cmath, make_math
 from .mod_sys import make_sys
@@ -30,7 +30,7 @@ from .mod_ujson import make_ujson
 from .mod_uos import make_uos
 from .mod_uselect import make_uselect
 from .mod_ustruct import make_ustruct
-from .vflash import VirtualFlash
+from .vflash import FlashLayer, VirtualFlash
 
 
 @dataclass
@@ -44,11 +44,12 @@ class LangContext:
     # host file -> the board's name for it (main.py, /flash/lib/x.py), for board tracebacks
     board_paths: dict[str, str] = field(default_factory=dict)
     board: Any = None  # the Board: its clock and tasks (_thread, uselect)
+    layer: FlashLayer | None = None  # where writes to /flash go (the board's, kept across resets)
     flash: VirtualFlash = field(init=False)
     heap: HeapModel = field(init=False)
 
     def __post_init__(self) -> None:
-        self.flash = VirtualFlash(self.flash_root)
+        self.flash = VirtualFlash(self.flash_root, self.layer, size=flash_fs_bytes(self.board_type))
         self.heap = make_heap(self.board_type)
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
