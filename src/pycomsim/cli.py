@@ -143,7 +143,7 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
         ("--board", args.board != DEFAULT_BOARD, "type"),
         ("--seed", args.seed != "0", "seed"),
         ("--no-expansion", args.no_expansion, "expansion = false"),
-        ("--flash-dir", args.flash_dir is not None, "flash_dir"),
+        ("--flash-dir", getattr(args, "flash_dir", None) is not None, "flash_dir"),
     ):
         if given:
             raise CliError(

@@ -112,8 +112,8 @@ class Pyexec:
     def exec_file(self, name: str) -> int:
         """pyexec_file: run a file of /flash if it is there (mptask.c creates both on a new board)."""
         assert self.importer is not None
-        host = self.importer.ctx.flash.host_path(name)
-        if not host.is_file():
+        host = self.importer.ctx.flash.file(name)
+        if host is None:
             return 1
         ns = self.namespace
         ns["__file__"] = name
