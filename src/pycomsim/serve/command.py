@@ -20,7 +20,7 @@ from ..exc import UsageError
 from ..units import parse_duration
 
 # the options of `run` that `serve` shares (the board, its wiring, its outputs)
-_NOT_SHARED = {"help", "script", "port", "speed", "ui", "json"}
+_NOT_SHARED = {"help", "script", "speed", "json"}
 DEFAULT_HOST = "127.0.0.1"
 
 
@@ -99,6 +99,12 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
         speed = 1.0 if args.speed is None else check_speed(args.speed)
     except ValueError as error:
         raise UsageError(str(error).replace("bad speed", "bad --speed", 1)) from None
+    if args.port is not None and not args.ui:
+        raise UsageError("--port only applies with --ui")
+    if args.ui:
+        from ..extras import require_extra
+
+        require_extra("ui", "--ui")
     tcp, rfc = parse_port(args.tcp, "--tcp"), parse_port(args.rfc2217, "--rfc2217")
     telnet, ftp = parse_port(args.telnet, "--telnet"), parse_port(args.ftp, "--ftp")
     for flag, value in (("--user", args.user), ("--password", args.password)):
@@ -145,7 +151,21 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     outputs = RunOutputs(world, args)  # checks --vcd/--plot/--pins/--window before serving
     loop_holder: list[ServeLoop] = []
     console = SerialConsole(board, lambda data: loop_holder[0].broadcast(data))
-    loop = ServeLoop(world, console, speed=speed, until_ns=until_ns, stderr=err)
+    session = None
+    if args.ui:
+        from ..web.launch import parse_port as parse_ui_port
+        from ..web.server import bind
+        from ..web.session import LiveSession
+        from .runner import SessionLoop
+
+        session = LiveSession(boards, speed=speed, until_ns=until_ns, stderr=err)
+        loop: ServeLoop = SessionLoop(session, console, stderr=err)
+        try:
+            ui_sock = bind(parse_ui_port(args.port))
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    else:
+        loop = ServeLoop(world, console, speed=speed, until_ns=until_ns, stderr=err)
     loop_holder.append(loop)
     board._stdout = CookedStream(console)
     pyexec = Pyexec(board, console, flash, main_name)
@@ -172,10 +192,24 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
         print(f"pycomsim: {board.name} ({board.type}) with /flash = {flash}", file=err)
         for transport in transports:
             print(f"pycomsim: serving on {transport.describe()}", file=err)
-        print("pycomsim: Ctrl-C to stop", file=err, flush=True)
         signal.signal(signal.SIGTERM, _raise_interrupt)
-        loop.run()
-        status = loop.status
+        if session is not None:
+            from ..web.server import serve as serve_page
+
+            url = f"http://127.0.0.1:{ui_sock.getsockname()[1]}/"
+            print(f"pycomsim: live board at {url}", file=err)
+            print("pycomsim: Ctrl-C to stop", file=err, flush=True)
+            watchdog = loop.start_watchdog()  # type: ignore[attr-defined]
+            try:
+                serve_page(session, ui_sock, stderr=err)
+            finally:
+                loop.stop()
+                watchdog.join(timeout=1)
+            status = "stopped" if session.status == "running" else session.status
+        else:
+            print("pycomsim: Ctrl-C to stop", file=err, flush=True)
+            loop.run()
+            status = loop.status
     except KeyboardInterrupt:
         status = "stopped"
     finally:

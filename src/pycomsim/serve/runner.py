@@ -192,3 +192,36 @@ class ServeLoop:
 
 def print_stderr(text: str, stderr: Any = None) -> None:
     print(text, file=stderr or sys.stderr, flush=True)
+
+
+class SessionLoop(ServeLoop):
+    """`serve --ui`: the web page's live session drives the clock on its own thread; input is
+    handed to that thread between two of its slices."""
+
+    def __init__(self, session: Any, console: SerialConsole, *, stderr: Any = None) -> None:
+        super().__init__(session.world, console, speed=session.pacer.speed, stderr=stderr)
+        self.session = session
+
+    def put(self, data: bytes) -> None:
+        if not data:
+            return
+        if CTRL_C in data and self.console.interrupt_char == CTRL_C and self._kbd_at is None:
+            self._kbd_at = time.monotonic()
+        thread = self.session._thread
+        if thread is not None:
+            self._thread_id = thread.ident or self._thread_id
+
+        def feed() -> None:
+            self._kbd_at = None
+            self.console.feed(data)
+            self.session._settle()  # the REPL answers at once, even while the page is paused
+
+        self.session.submit(feed)
+
+    def submit(self, fn: Callable[[], Any]) -> Future:
+        return self.session.submit(fn)
+
+    def start_watchdog(self) -> threading.Thread:
+        watchdog = threading.Thread(target=self.watch_interrupts, daemon=True, name="kbd-watch")
+        watchdog.start()
+        return watchdog
