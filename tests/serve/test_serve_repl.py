@@ -166,3 +166,13 @@ def test_raw_repl_transcript_and_raw_paste_refused_as_1_11(repl: ReplHarness) ->
     assert repl.send(b"x = 2\x04") == b"OK\x04\x04>"
     assert repl.send(b"\x04") == b"OK\r\nPYB: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>"
     assert repl.send(b"\x02") == b"\r\n" + BANNER + b">>> "
+
+
+def test_input_and_sys_stdin_read_the_serial_line(repl: ReplHarness) -> None:
+    repl.take()
+    assert repl.send(b"name = input('who? ')\r") == b"name = input('who? ')\r\nwho? "
+    assert repl.send(b"Ann\r") == b"Ann\r\n>>> "
+    assert repl.send(b"name\r") == b"name\r\n'Ann'\r\n>>> "
+    repl.send(b"import sys; c = sys.stdin.read(3)\r")
+    assert repl.send(b"a\rb") == b">>> "  # stdio_read: a CR reads as LF
+    assert repl.send(b"c\r") == b"c\r\n'a\\nb'\r\n>>> "
