@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="run several boards, wires, parts and stimuli from a TOML file (docs/scenario.md)",
     )
     run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="with --scenario: change a value of the file, e.g. generators.0.freq=1000",
+    )
+    run.add_argument(
         "--board",
         default=DEFAULT_BOARD,
         help=f"board type: {', '.join(BOARDS)} (default {DEFAULT_BOARD})",
@@ -114,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="put a simulated board on a serial port (mpremote, rshell)"
     )
     add_serve_arguments(serve, run)
+    from .sweep.cli import add_sweep_parser
+
+    add_sweep_parser(sub, run)  # `pycomsim sweep`: every run option, over seeds and parameters
     return parser
 
 
@@ -151,7 +161,10 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
             )
     if args.until is not None:
         parse_duration(args.until, "--until")
-    scenario = load_scenario(args.scenario, strict=True if args.strict else None)
+    from .scenario_set import parse_setting
+
+    settings = [parse_setting(spec) for spec in args.set]
+    scenario = load_scenario(args.scenario, strict=True if args.strict else None, settings=settings)
     world = scenario.world
     for wire in args.wire:
         world.wire_spec(wire)
@@ -172,6 +185,10 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
         return _setup_scenario(args)
     if not args.script:
         raise CliError("no script given: pycomsim run SCRIPT (or --scenario FILE)")
+    if args.set:
+        raise CliError(
+            f"--set changes a scenario file's values: give --scenario FILE (got {args.set[0]!r})"
+        )
     script = Path(args.script)
     if not script.is_file():
         raise CliError(f"script not found: {args.script}")
@@ -265,6 +282,10 @@ def main(argv: list[str] | None = None) -> int:
             from .serve.command import cmd_serve
 
             return cmd_serve(args)
+        if args.command == "sweep":
+            from .sweep.cli import cmd_sweep
+
+            return cmd_sweep(args)
         return cmd_run(args)
     except (CliError, UsageError) as error:
         print(f"pycomsim: error: {error}", file=sys.stderr)

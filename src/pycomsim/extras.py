@@ -11,6 +11,7 @@ from .exc import UsageError
 EXTRAS: dict[str, tuple[str, ...]] = {
     "plot": ("matplotlib",),
     "ui": ("starlette", "uvicorn", "websockets"),
+    "sweep": ("distributed", "matplotlib"),  # pyarrow is optional: Parquet when it is there
 }
 
 

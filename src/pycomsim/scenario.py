@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .exc import UsageError
 from .units import parse_duration
+from .scenario_set import apply_setting
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,10 +72,16 @@ class Scenario:
 
 
 def load_scenario(
-    path: str | Path, *, strict: bool | None = None, stdout: Any = None, stderr: Any = None
+    path: str | Path,
+    *,
+    strict: bool | None = None,
+    stdout: Any = None,
+    stderr: Any = None,
+    settings: Iterable[tuple[str, Any]] = (),
 ) -> Scenario:
     """Read `path` and build its world: boards loaded with their scripts, wires, parts and stimuli.
-    `strict` overrides the file's `strict` when given."""
+    `strict` overrides the file's `strict` when given; `settings` are (dotted key, value) changes to
+    the file's values first (`--set`, sweeps: scenario_set.py)."""
     path = Path(path)
     where = str(path)
     try:
@@ -87,6 +94,11 @@ def load_scenario(
         raise ScenarioError(f"{where}: not a UTF-8 text file") from None
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{where}: invalid TOML: {error}") from None
+    for key, value in settings:
+        try:
+            apply_setting(data, key, value)
+        except ValueError as error:
+            raise ScenarioError(f"{where}: {error}") from None
     return _Builder(path, data).build(strict=strict, stdout=stdout, stderr=stderr)
 
 

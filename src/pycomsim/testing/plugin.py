@@ -37,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "board(type='lopy4', **options): configure the `board` fixture "
-        "(seed=, wires=[...], name=, expansion=, strict=)",
+        "(seed=, wires=[...], name=, expansion=, strict=; seeds=range(200): one test per seed)",
     )
     config.stash[_SAVED] = []
 
@@ -51,6 +51,36 @@ def _marker_options(request: pytest.FixtureRequest) -> tuple[tuple, dict[str, An
             f"@pytest.mark.board takes one positional argument (the board type), got {marker.args!r}"
         )
     return tuple(marker.args), dict(marker.kwargs)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`@pytest.mark.board(seeds=range(200))`: the test runs once per seed (ids `seed=N`), each a
+    separate item, so pytest-xdist spreads them over its workers; `board_seed` is the seed."""
+    marker = metafunc.definition.get_closest_marker("board")
+    if marker is None or "seeds" not in marker.kwargs:
+        return
+    if "seed" in marker.kwargs:
+        raise pytest.UsageError("@pytest.mark.board: give seed= or seeds=, not both")
+    seeds = marker.kwargs["seeds"]
+    try:
+        seeds = list(seeds)
+    except TypeError:
+        raise pytest.UsageError(
+            f"@pytest.mark.board: seeds= takes a range or a list of ints, got {seeds!r}"
+        ) from None
+    if not seeds or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds):
+        raise pytest.UsageError(
+            f"@pytest.mark.board: seeds= takes a non-empty range or list of ints, got {seeds!r}"
+        )
+    if "board_seed" not in metafunc.fixturenames:
+        metafunc.fixturenames.append("board_seed")
+    metafunc.parametrize("board_seed", seeds, ids=[f"seed={s}" for s in seeds])
+
+
+@pytest.fixture
+def board_seed() -> int:
+    """The seed of this test item under `@pytest.mark.board(seeds=...)` (the board's seed)."""
+    raise pytest.UsageError("board_seed is the seed of @pytest.mark.board(seeds=...): add seeds=")
 
 
 @pytest.fixture
@@ -69,6 +99,9 @@ def board(request: pytest.FixtureRequest, world: World) -> Board:
     Run it with `board.run(script_or_function, until="20ms")` or `board.run_until(condition)`."""
     args, options = _marker_options(request)
     options.pop("strict", None)  # a property of the world
+    if "seeds" in options:
+        del options["seeds"]
+        options["seed"] = request.getfixturevalue("board_seed")  # this item's seed
     try:
         return Board(*args, world=world, **options)
     except TypeError as error:
