@@ -126,6 +126,21 @@ def _watch_parent(parent: int) -> None:
             os._exit(3)
 
 
+_WARM_UP = "from machine import Pin\nimport time\nPin('P10', mode=Pin.IN)()\ntime.sleep_ms(1)\n"
+
+
+def _warm_up() -> None:
+    """One tiny run before the first real one: pycomsim's lazy imports (~0.4 s, seconds on a busy
+    machine) then count in no run's wall time and cannot turn a quick run into a 'hang'."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="pycomsim-warm-") as folder:
+        script = os.path.join(folder, "main.py")
+        with open(script, "w") as f:
+            f.write(_WARM_UP)
+        run_one([script, "--press", "P10@0ms+100us"], PassCondition(), want_vcd=True)
+
+
 def main() -> None:
     # the answers go on a private copy of fd 1; fd 1 itself goes to /dev/null so that nothing a
     # run prints (even from C) can corrupt a frame
@@ -134,6 +149,7 @@ def main() -> None:
     os.dup2(devnull, 1)
     requests = sys.stdin.buffer
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    _warm_up()
     write_frame(answers, "ready")
     while True:
         head = requests.read(_LENGTH.size)
