@@ -107,7 +107,7 @@ def add_sweep_parser(sub: Any, run: argparse.ArgumentParser) -> None:
         elif isinstance(action, argparse._AppendAction):
             kwargs.update(action="append", default=[], metavar=action.metavar)
         else:
-            kwargs.update(default=None, metavar=action.metavar)
+            kwargs.update(default=None, metavar=action.metavar or action.dest.upper())
         forwarded.add_argument(*action.option_strings, **kwargs)
     sweep.set_defaults(run_actions=_run_actions(run))
 
