@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .exc import UsageError
-from .units import parse_duration
 from .scenario_set import apply_setting
+from .units import parse_duration
 
 if sys.version_info >= (3, 11):
     import tomllib
