@@ -17,7 +17,8 @@ def _flash(tmp_path: Path) -> Path:
 def test_mpremote_over_pty_exec_eval_run_fs_and_resets(tmp_path: Path, serve) -> None:
     flash = _flash(tmp_path)
     link = tmp_path / "board"
-    served = serve(str(flash), "--link", str(link))
+    layer = tmp_path / "layer"  # the board's changes to /flash (the served folder stays as it is)
+    served = serve(str(flash), "--link", str(link), "--flash-dir", str(layer))
     port = str(link)
     assert served.where[0].startswith("/dev/pts/")
     script = tmp_path / "job.py"
@@ -42,8 +43,9 @@ def test_mpremote_over_pty_exec_eval_run_fs_and_resets(tmp_path: Path, serve) ->
     lines = out.splitlines()
     assert lines[:3] == ["1000", "False", "cwd /flash"]
     assert "        1024 blob.bin" in lines and any(line.endswith(" main.py") for line in lines)
-    assert back.read_bytes() == blob and (flash / "main.py").exists()
+    assert back.read_bytes() == blob and sorted(p.name for p in flash.iterdir()) == ["main.py"]
     assert "print('main ran')" in lines and lines[-1] == "['main.py']"
+    assert not (layer / "blob.bin").exists()  # written to the layer, then removed from it
     # resume: no soft reset, so what the last session left is still there; soft-reset clears it
     run_client("mpremote", "connect", port, "resume", "exec", "kept = 7")
     out = run_client(
@@ -53,9 +55,15 @@ def test_mpremote_over_pty_exec_eval_run_fs_and_resets(tmp_path: Path, serve) ->
 
 
 def test_mpremote_over_socket_and_rfc2217(tmp_path: Path, serve) -> None:
-    served = serve(str(_flash(tmp_path)), "--tcp", "0", "--rfc2217", "0")
+    flash = _flash(tmp_path)
+    served = serve(str(flash), "--tcp", "0", "--rfc2217", "0")
     sock, rfc = served.where
     assert sock.startswith("socket://127.0.0.1:") and rfc.startswith("rfc2217://127.0.0.1:")
-    assert run_client("mpremote", "connect", sock, "eval", "6 * 7") == "42\n"
+    out = run_client(
+        "mpremote", "connect", sock, "eval", "6 * 7", "exec", "open('new.txt', 'w').write('x')",
+        "eval", "open('new.txt').read()",
+    )  # fmt: skip
+    assert out == "42\nx\n"
+    assert not (flash / "new.txt").exists()  # the board wrote to its own layer, not the folder
     assert run_client("mpremote", "connect", rfc, "eval", "'over rfc2217'") == "over rfc2217\n"
     assert "main.py" in run_client("mpremote", "connect", rfc, "fs", "ls")

@@ -57,7 +57,8 @@ def test_ftp_on_flash_with_ftplib(tmp_path: Path, serve) -> None:
     flash = tmp_path / "flash"
     flash.mkdir()
     (flash / "main.py").write_text("print('hi')\n")
-    served = serve(str(flash), "--ftp", "0")
+    layer = tmp_path / "layer"
+    served = serve(str(flash), "--ftp", "0", "--flash-dir", str(layer))
     port = _port(served.where[1])
     ftp = ftplib.FTP()
     ftp.connect("127.0.0.1", port, timeout=10)
@@ -73,7 +74,7 @@ def test_ftp_on_flash_with_ftplib(tmp_path: Path, serve) -> None:
         assert lines == ["drw-rw-r--   1 root  root         0 Jan  1  2015 flash"]
         ftp.cwd("/flash")
         ftp.storbinary("STOR data.bin", io.BytesIO(b"\x00\xff" * 3000))
-        assert (flash / "data.bin").read_bytes() == b"\x00\xff" * 3000
+        assert (layer / "data.bin").read_bytes() == b"\x00\xff" * 3000  # the board's layer
         assert ftp.size("data.bin") == 6000
         got = io.BytesIO()
         ftp.retrbinary("RETR main.py", got.write)
@@ -85,7 +86,13 @@ def test_ftp_on_flash_with_ftplib(tmp_path: Path, serve) -> None:
         ftp.mkd("lib")
         ftp.rename("data.bin", "lib/data.bin")
         ftp.delete("lib/data.bin")
-        assert sorted(p.name for p in flash.iterdir()) == ["lib", "main.py"]
+        assert sorted(p.name for p in layer.iterdir() if not p.name.startswith(".")) == ["lib"]
+        assert sorted(p.name for p in flash.iterdir()) == ["main.py"]  # the sources are untouched
+        ftp.delete("main.py")  # the board no longer sees it; the source file stays
+        lines.clear()
+        ftp.retrlines("LIST", lines.append)
+        assert [line.split()[-1] for line in lines] == ["lib"]
+        assert (flash / "main.py").exists()
         with pytest.raises(ftplib.error_perm, match="550"):
             ftp.cwd("/sd")
         with pytest.raises(ftplib.error_perm, match="502"):

@@ -17,7 +17,8 @@ def _flash(tmp_path: Path) -> Path:
 def test_rshell_ls_cp_cat_and_repl(tmp_path: Path, serve) -> None:
     flash = _flash(tmp_path)
     link = tmp_path / "board"
-    serve(str(flash), "--link", str(link))
+    layer = tmp_path / "layer"
+    serve(str(flash), "--link", str(link), "--flash-dir", str(layer))
     note = tmp_path / "note.txt"
     note.write_text("hello rshell\n")
     commands = tmp_path / "commands.rsh"
@@ -27,7 +28,8 @@ def test_rshell_ls_cp_cat_and_repl(tmp_path: Path, serve) -> None:
     )
     out = run_client("rshell", "-p", str(link), "--quiet", "-f", str(commands), timeout=40)
     # rshell sends the file through the board's sys.stdin (sys_stdio_mphal.c), hexlified
-    assert (flash / "note.txt").read_text() == "hello rshell\n"
+    assert (layer / "note.txt").read_text() == "hello rshell\n"  # the board's layer
+    assert sorted(p.name for p in flash.iterdir()) == ["main.py"]  # the sources are untouched
     assert "note.txt" in out and "main.py" in out and "hello rshell" in out
     assert (tmp_path / "back.py").read_text() == "print('main ran')\n"
     assert ">>> print(6 * 7) \n42\n>>> " in out.replace("\r\n", "\n")
@@ -36,12 +38,14 @@ def test_rshell_ls_cp_cat_and_repl(tmp_path: Path, serve) -> None:
 def test_ampy_ls_put_get_run(tmp_path: Path, serve) -> None:
     flash = _flash(tmp_path)
     link = str(tmp_path / "board")
-    serve(str(flash), "--link", link)
+    layer = tmp_path / "layer"
+    serve(str(flash), "--link", link, "--flash-dir", str(layer))
     assert run_client("ampy", "-p", link, "ls").split() == ["/flash"]  # the VFS root
     local = tmp_path / "data.txt"
     local.write_text("1,2,3\n")
     run_client("ampy", "-p", link, "put", str(local), "/flash/data.txt")
-    assert (flash / "data.txt").read_text() == "1,2,3\n"
+    assert (layer / "data.txt").read_text() == "1,2,3\n"
+    assert not (flash / "data.txt").exists()
     assert run_client("ampy", "-p", link, "ls", "/flash").split() == [
         "/flash/data.txt",
         "/flash/main.py",

@@ -132,14 +132,21 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
         except ValueError:
             raise UsageError(f"bad --seed {args.seed!r}: expected an integer") from None
         flash, main_name, temp = _flash_folder(args.script)
-        board = Board(
-            args.board,
-            seed=seed,
-            wires=args.wire,
-            expansion=not args.no_expansion,
-            strict=args.strict,
-            host_python=args.host_python,
-        )
+        try:
+            board = Board(
+                args.board,
+                seed=seed,
+                wires=args.wire,
+                expansion=not args.no_expansion,
+                strict=args.strict,
+                host_python=args.host_python,
+                flash_dir=args.flash_dir,
+            )
+            board.flash_layer.check_over(flash)
+        except ValueError as error:
+            if temp is not None:
+                shutil.rmtree(temp, ignore_errors=True)
+            raise UsageError(f"bad --flash-dir: {error}") from None
         for spec in args.press:
             pin, at, hold = _parse_press(spec)
             _button(board, pin, args.no_bounce).press(at=at, hold=hold)
@@ -186,7 +193,7 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
             user, password = args.user, args.password
             transports.append(TelnetTransport(loop, host, telnet, board.type, user, password))
         if ftp is not None:
-            transports.append(FtpServer(host, ftp, flash, args.user, args.password))
+            transports.append(FtpServer(host, ftp, board, flash, args.user, args.password))
         for transport in transports:
             transport.start()
         print(f"pycomsim: {board.name} ({board.type}) with /flash = {flash}", file=err)
@@ -213,7 +220,7 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     except KeyboardInterrupt:
         status = "stopped"
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup
         loop.stop()
         for transport in transports:
             transport.close()
@@ -229,6 +236,7 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
         for note in written:
             print(f"pycomsim: {note}", file=err)
         print(summary_line(data), file=err)
+    signal.signal(signal.SIGTERM, previous)
     return 0
 
 

@@ -8,6 +8,9 @@ argument), RETR/STOR (150 ... 226, 550 when the file cannot be opened), DELE/RMD
 (250), RNFR (350)/RNTO (250), NOOP (200), QUIT (221); any other command is 502. Only passive mode,
 one client at a time. The VFS root ``/`` lists the drive ``flash``.
 
+Files go through the board's /flash (the served folder with the board's layer over it, as the
+board's own ``open`` and ``os`` see them): what FTP writes, renames or deletes lands in the layer.
+
 Deviation: the passive data port is a free port of this machine, not the firmware's 2024, so
 several boards can serve at once.
 """
@@ -20,8 +23,10 @@ import socket
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
-from ..firmware.lang.vflash import VirtualFlash
+from ..firmware.lang.firmware_modules import flash_fs_bytes
+from ..firmware.lang.vflash import ROOT, VirtualFlash
 from .transports import POLL_S, listen
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -83,14 +88,18 @@ class FtpSession:
         joined = name if name.startswith("/") else posixpath.join(self.path, name)
         return posixpath.normpath(joined).replace("//", "/") or "/"
 
-    def host(self, board_path: str) -> Path | None:
-        """The host file behind a /flash path; None for the root and anything not on the flash."""
-        if board_path != "/flash" and not board_path.startswith("/flash/"):
-            return None
+    def rel(self, board_path: str) -> str | None:
+        """The path inside /flash ('' for its top), or None for the root and other drives."""
         try:
-            return self.server.flash.host_path(board_path)
+            rel = self.server.flash.rel(board_path)
         except OSError:
             return None
+        return None if rel == ROOT else rel
+
+    def host(self, board_path: str) -> Path | None:
+        """The host entry the board sees at a /flash path, or None."""
+        rel = self.rel(board_path)
+        return None if rel is None else self.server.flash.find(rel)
 
     # ---- commands (ftp_process_cmd) ----
     def command(self, line: str) -> bool:
@@ -209,15 +218,13 @@ class FtpSession:
             return None
         now = time.time()
         lines = []
-        for entry in sorted(host.iterdir()):
-            if entry.name == "__pycache__":
+        for name, entry in self.server.flash.listdir_host(self.path):  # layer over the folder
+            if entry is None:
                 continue
             st = entry.stat()
             recent = not now - st.st_mtime > SECONDS_180_DAYS
             size = 0 if entry.is_dir() else st.st_size
-            lines.append(
-                _list_line(entry.is_dir(), size, time.gmtime(st.st_mtime), recent, entry.name)
-            )
+            lines.append(_list_line(entry.is_dir(), size, time.gmtime(st.st_mtime), recent, name))
         return lines
 
     def cmd_RETR(self, arg: str) -> None:  # noqa: N802
@@ -234,16 +241,22 @@ class FtpSession:
         self.reply(226)
 
     def cmd_STOR(self, arg: str) -> None:  # noqa: N802
-        host = self.host(self.child(arg))
-        if host is None or host.is_dir() or not host.parent.is_dir():
+        target = self.child(arg)
+        existing = self.host(target)
+        try:
+            if self.rel(target) is None or (existing is not None and existing.is_dir()):
+                raise OSError
+            f = self.server.flash.open(target, "wb")  # into the board's layer, ENOSPC past its size
+        except OSError:
             self._close_passive()
             return self.reply(550)
         self.reply(150)
         conn = self._data()
         if conn is None:
+            f.close()
             return self.reply(426)
         try:
-            with conn, host.open("wb") as f:
+            with conn, f:
                 while True:
                     chunk = conn.recv(65536)
                     if not chunk:
@@ -254,40 +267,57 @@ class FtpSession:
         self.reply(226)
 
     def cmd_DELE(self, arg: str) -> None:  # noqa: N802
-        host = self.host(self.child(arg))
+        rel = self.rel(self.child(arg))
+        host = None if rel is None else self.server.flash.find(rel)
+        # f_unlink takes files and empty folders
+        if rel in (None, "") or host is None or (host.is_dir() and self._entries(rel)):
+            return self.reply(550)
         try:
-            if host is None:
-                raise OSError
-            host.rmdir() if host.is_dir() else host.unlink()  # f_unlink takes files and empty dirs
+            self.server.flash.delete(rel)  # type: ignore[arg-type]
         except OSError:
             return self.reply(550)
         self.reply(250)
 
     cmd_RMD = cmd_DELE  # noqa: N815
 
+    def _entries(self, rel: str) -> list[Any]:
+        return self.server.flash.listdir_host("/flash/" + rel if rel else "/flash")
+
     def cmd_MKD(self, arg: str) -> None:  # noqa: N802
-        host = self.host(self.child(arg))
+        rel = self.rel(self.child(arg))
         try:
-            if host is None:
+            if rel in (None, "") or self.server.flash.find(rel) is not None:  # type: ignore[arg-type]
                 raise OSError
-            host.mkdir()
+            self.server.flash.writable(rel).mkdir()  # type: ignore[arg-type]
         except OSError:
             return self.reply(550)
         self.reply(250)
 
     def cmd_RNFR(self, arg: str) -> None:  # noqa: N802
-        host = self.host(self.child(arg))
-        if host is None or not host.exists():
+        rel = self.rel(self.child(arg))
+        if rel in (None, "") or self.server.flash.find(rel) is None:  # type: ignore[arg-type]
             return self.reply(550)
-        self.rename_from = str(host)
+        self.rename_from = rel
         self.reply(350)
 
     def cmd_RNTO(self, arg: str) -> None:  # noqa: N802
-        host = self.host(self.child(arg))
+        flash = self.server.flash
+        src, dst = self.rename_from, self.rel(self.child(arg))
         try:
-            if host is None or self.rename_from is None or host.exists():
+            if src is None or dst in (None, "") or flash.find(dst) is not None:  # type: ignore[arg-type]
                 raise OSError
-            Path(self.rename_from).rename(host)
+            found = flash.find(src)
+            if found is None:
+                raise OSError
+            if found.is_dir():
+                flash.copy_tree(src, dst)  # type: ignore[arg-type]
+            else:
+                with (
+                    flash.open("/flash/" + src, "rb") as old,
+                    flash.open("/flash/" + dst, "wb") as new,
+                ):  # type: ignore[operator]
+                    new.write(old.read())
+            flash.delete(src)
         except OSError:
             return self.reply(550)
         self.reply(250)
@@ -296,11 +326,14 @@ class FtpSession:
 class FtpServer:
     scheme = "ftp"
 
-    def __init__(self, host: str, port: int, flash_root: Path, user: str, password: str) -> None:
+    def __init__(
+        self, host: str, port: int, board: Any, flash_root: Path, user: str, password: str
+    ) -> None:
         self.host = host
         self.sock = listen(host, port, "--ftp")
         self.port = self.sock.getsockname()[1]
-        self.flash = VirtualFlash(flash_root)
+        # the board's /flash: the served folder and the board's own layer of changes over it
+        self.flash = VirtualFlash(flash_root, board.flash_layer, size=flash_fs_bytes(board.type))
         self.user, self.password = user, password
         self.closed = threading.Event()
         self._session: FtpSession | None = None
