@@ -129,7 +129,7 @@ def test_user_modules_next_to_the_script_and_in_lib_see_the_same_board(tmp_path)
     (tmp_path / "main.py").write_text("import helper, util\nhelper.LED(1)\nprint(util.read())\n")
     board = Board("lopy4")
     board.run(tmp_path / "main.py")
-    assert board.output == ["1\n"]
+    assert board.output == "1\n"
     assert board.pin("P9").value() == 1
 
 
@@ -154,7 +154,7 @@ def test_script_modules_import_by_the_board_names(tmp_path):
     )
     board = Board("lopy4")
     board.run(tmp_path / "main.py")
-    assert board.output == ["True True True 3 True\n"]
+    assert board.output == "True True True 3 True\n"
 
 
 def test_boot_py_runs_first_in_the_same_namespace(tmp_path):
@@ -162,4 +162,4 @@ def test_boot_py_runs_first_in_the_same_namespace(tmp_path):
     (tmp_path / "main.py").write_text("print(GREETING, os is not None)\n")
     board = Board("lopy4")
     board.run(tmp_path / "main.py")
-    assert board.output == ["from boot True\n"]
+    assert board.output == "from boot True\n"

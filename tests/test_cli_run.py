@@ -67,7 +67,9 @@ def test_script_that_returns_ends_the_run_with_exit_0(tmp_path, capsys):
     assert (code, out) == (0, "bye\n")
 
 
-def test_script_exception_prints_user_traceback_on_stderr_and_exits_1(tmp_path, capsys):
+def test_script_exception_is_the_boards_traceback_on_stdout_and_its_place_on_stderr(
+    tmp_path, capsys
+):
     path = script(
         tmp_path,
         """
@@ -78,12 +80,33 @@ def test_script_exception_prints_user_traceback_on_stderr_and_exits_1(tmp_path, 
     )
     code, out, err = run_cli(capsys, path)
     assert code == 1
-    assert out == "before\n"
-    assert f'File "{path}", line 4, in <module>' in err
-    assert "ValueError: invalid argument(s) value" in err
-    assert "pycomsim/" not in err.split("ValueError")[0].replace(
-        str(path), ""
-    )  # no internal frames
+    # lib/utils/pyexec.c: the board prints the uncaught exception on its console, MicroPython's way
+    assert out == (
+        "before\n"
+        "Traceback (most recent call last):\n"
+        '  File "main.py", line 4, in <module>\n'
+        "ValueError: invalid argument(s) value\n"
+    )
+    lines = err.splitlines()
+    # one line for editors: the host path and line; no CPython traceback, no internal frames
+    assert lines[0] == f"{path}:4: ValueError: invalid argument(s) value"
+    assert lines[1].startswith("pycomsim: script raised at ") and len(lines) == 2
+    assert "Traceback" not in err and "pycomsim/" not in err
+
+
+def test_the_raise_line_names_the_innermost_user_frame(tmp_path, capsys):
+    (tmp_path / "lib").mkdir()
+    script(tmp_path, "def read():\n    return {}['missing']\n", name="lib/sensor.py")
+    path = script(tmp_path, "import sensor\nsensor.read()\n")
+    code, out, err = run_cli(capsys, path)
+    assert code == 1
+    assert out == (
+        "Traceback (most recent call last):\n"
+        '  File "main.py", line 2, in <module>\n'
+        '  File "/flash/lib/sensor.py", line 2, in read\n'
+        "KeyError: missing\n"
+    )
+    assert err.splitlines()[0] == f"{tmp_path / 'lib' / 'sensor.py'}:2: KeyError: missing"
 
 
 @pytest.mark.parametrize(
@@ -193,8 +216,39 @@ def test_multi_board_traceback_lines_are_prefixed_and_kept_whole(tmp_path, capsy
         '[boards.ping]\ntype = "lopy4"\nscript = "a.py"\n\n[boards.pong]\ntype = "lopy4"\nscript = "b.py"\n'
     )
     code = main(["run", "--scenario", str(scenario), "--quiet"])
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert code == 1
-    lines = err.splitlines()
-    assert lines[0] == "ping| Traceback (most recent call last):"
-    assert lines[-1] == "ping| ValueError: ping"  # the message's end is not eaten by the prefix
+    assert out.splitlines() == [  # each board line of the board's traceback gets the prefix
+        "ping| Traceback (most recent call last):",
+        'ping|   File "a.py", line 1, in <module>',
+        "ping| ValueError: ping",  # the message's end is not eaten by the prefix
+    ]
+    assert err.splitlines() == [f"ping| {tmp_path / 'a.py'}:1: ValueError: ping"]
+
+
+def test_the_summary_says_when_the_script_raised_not_when_the_run_ended(tmp_path, capsys):
+    path = script(tmp_path, "import time\ntime.sleep_ms(20)\nraise OSError(2)\n")
+    code, out, err = run_cli(capsys, path, "--until", "1s")
+    assert code == 1 and out.endswith("OSError: [Errno 2] ENOENT\n")
+    summary_line = err.splitlines()[-1]
+    assert summary_line.startswith("pycomsim: script raised at 20.")
+    assert ", ended at 1s virtual;" in summary_line
+    code, _, err = run_cli(capsys, path, "--until", "1s", "--json")
+    data = json.loads(err.splitlines()[-1])
+    assert 20_000_000 <= data["raised_ns"] < 21_000_000 and data["virtual_ns"] == 1_000_000_000
+
+
+def test_a_boot_py_error_exits_1_after_main_py_ran(tmp_path, capsys):
+    script(tmp_path, "x = 1 + 'a'\n", name="boot.py")
+    path = script(tmp_path, "print('main ran')\n")
+    code, out, err = run_cli(capsys, path)
+    assert code == 1
+    assert out == (
+        "Traceback (most recent call last):\n"
+        '  File "boot.py", line 1, in <module>\n'
+        "TypeError: unsupported types for __add__: 'int', 'str'\n"
+        "main ran\n"
+    )
+    assert err.splitlines()[0] == (
+        f"{tmp_path / 'boot.py'}:1: TypeError: unsupported types for __add__: 'int', 'str'"
+    )

@@ -389,7 +389,7 @@ class PinMachine(RuleBasedStateMachine):
     @invariant()
     def queue_never_overflows_here(self) -> None:
         assert self.board.irq.dropped == 0
-        assert self.board.output == []
+        assert self.board.output == ""
 
     _checked: dict[str, int]
 

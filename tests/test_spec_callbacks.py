@@ -243,7 +243,7 @@ def test_queue_holds_32_entries_and_drops_silently() -> None:
     assert len(log) == 32
     assert b.irq.runs == 32
     assert b.irq.dropped == 8
-    assert b.output == []
+    assert b.output == ""
 
 
 def test_burst_during_slow_handler_gives_1_plus_32_runs() -> None:
@@ -269,7 +269,7 @@ def test_burst_during_slow_handler_gives_1_plus_32_runs() -> None:
     assert len(log) == 33
     assert b.irq.runs == 33
     assert b.irq.dropped == 8
-    assert b.output == []
+    assert b.output == ""
 
 
 def test_handler_and_arg_read_when_entry_runs_not_when_queued() -> None:
@@ -596,7 +596,7 @@ def test_system_exit_in_handler_is_swallowed() -> None:
 
     b.run(main, until="20ms")
     assert log == [0, 1, 2, "main"]
-    assert b.output == []
+    assert b.output == ""
 
 
 def test_handlers_run_again_after_reset_once_the_task_died() -> None:

@@ -363,7 +363,7 @@ def test_micropython_const_is_the_identity(tmp_path) -> None:
     )
     b = make_board()
     b.run(str(script), until="10ms")
-    assert b.output == ["9 16 int\n"]
+    assert b.output == "9 16 int\n"
 
 
 def test_reset_from_a_handler_reboots_the_board() -> None:

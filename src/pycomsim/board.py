@@ -13,7 +13,7 @@ from .chip.boot import add_module_drivers, apply_boot_state
 from .core.boards import DEFAULT_BOARD, board_spec
 from .firmware.irq import InterruptTask
 from .firmware.pin import PinBase, make_pin_class, named_pins_class
-from .firmware.tracebacks import format_board_exception, format_user_exception
+from .firmware.tracebacks import format_board_exception, format_location_line
 from .sim.net import CONTENTION, OFF, Driver, Net
 
 if TYPE_CHECKING:
@@ -88,7 +88,8 @@ class Board:
         self.boot_count = 0
         self.boot_ns = 0
         self.pending_fault: BaseException | None = None  # strict runs: raised at the next API call
-        self.output: list[str] = []  # everything the board printed, for tests and the UI
+        self._console: list[str] = []  # what the board printed, in chunks: `output` joins them
+        self.error_ns: int | None = None  # when the main program raised
         self._stdout = stdout
         self._prefix = ""
         self.irq = InterruptTask(self)
@@ -331,7 +332,11 @@ class Board:
             raise
         except BaseException as error:
             self.error = error
+            if self.error_ns is None:  # the first raise of the run (a boot.py error may come first)
+                self.error_ns = self.now
             self._catch_up()
+            # lib/utils/pyexec.c: the board prints the uncaught exception on its console
+            self.console_write(self.format_board_exception(error))
             self.world.script_failed(self, error)
         self._catch_up()
         self.finished = True
@@ -407,8 +412,17 @@ class Board:
         router = self.__dict__.get("console_router")
         if router is not None and not router.write(text):
             return  # os.dupterm sent it elsewhere (machine_uart.ConsoleRouter)
-        self.output.append(text)
+        self._console.append(text)
         self.world.console(self, text)
+
+    @property
+    def output(self) -> str:
+        """Everything the board printed on its console so far (the script's prints, its tracebacks,
+        the firmware's messages), as one string."""
+        chunks = self._console
+        if len(chunks) > 1:
+            chunks[:] = ["".join(chunks)]  # joined once per read, not once per print
+        return chunks[0] if chunks else ""
 
     def format_board_exception(self, error: BaseException) -> str:
         """`error` as MicroPython prints it on this board's console (file names as the board has them)."""
@@ -418,7 +432,8 @@ class Board:
         )
 
     def format_exception(self, error: BaseException) -> str:
-        return format_user_exception(error)
+        """`error`'s host file and line for stderr (`path:line: Name: message`), for editors."""
+        return format_location_line(error)
 
     def undefined_read(self, pin: PinBase, level: int) -> int:
         """Reading a floating or contended net (docs/pin.md section 9)."""

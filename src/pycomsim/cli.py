@@ -250,11 +250,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         wall = host_time.perf_counter() - started
         written = outputs.finish()  # the VCD is complete whatever happened
+    sys.stdout.flush()  # the board printed its tracebacks there; the host lines follow on stderr
     for board, error in world.failed:
         text = board.format_exception(error)  # in a multi-board run each line gets 'name| '
         sys.stderr.write("".join(board._prefix + line for line in text.splitlines(keepends=True)))
         status, code = "script raised", EXIT_SCRIPT_ERROR if code == EXIT_OK else code
-    sys.stdout.flush()
     data = summary(world, wall_s=wall, status=status, extra={"written": written})
     if args.json:
         print(json.dumps(data), file=sys.stderr)

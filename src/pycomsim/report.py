@@ -54,6 +54,9 @@ def summary(
     net = network_summary(world)
     if net:
         data["network"] = net
+    raised = [b.error_ns for b in boards if b.error_ns is not None]
+    data["raised_ns"] = min(raised) if raised else None  # when the first script raised
+    data["raised"] = format_ns(data["raised_ns"]) if raised else None
     if extra:
         data.update(extra)
     return data
@@ -83,8 +86,11 @@ def summary_line(data: dict[str, Any]) -> str:
         f"{k} {v}" for k, v in sorted(data["edges"].items(), key=lambda kv: -kv[1])[:4]
     )
     rtf = data["real_time_factor"]
+    status = f"{data['status']} at {data['virtual']} virtual"
+    if data["status"] == "script raised" and data.get("raised") is not None:
+        status = f"script raised at {data['raised']}, ended at {data['virtual']} virtual"
     parts = [
-        f"{data['status']} at {data['virtual']} virtual",
+        status,
         f"{data['wall_s']:.2f}s wall",
         f"{rtf}x real time" if rtf is not None else "",
         f"{edges} edges" + (f" ({busiest})" if busiest else ""),

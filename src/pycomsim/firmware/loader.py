@@ -213,19 +213,24 @@ def exec_file(importer: BoardImporter, path: Path, namespace: dict) -> None:
     """Run one user file: the board's compiler first (its SyntaxError names `path`), then its
     module-wide `const` names, then the code."""
     source = path.read_bytes()
+    # the board's name for the file, for tracebacks (a SyntaxError's too, so before compiling)
+    importer.ctx.board_paths[str(path)] = namespace.get("__file__") or path.name
     check = importer.check_source
     if check is not None:
         check(path, source)
     code = compile(source, str(path), "exec", dont_inherit=True)
-    importer.ctx.board_paths[str(path)] = namespace.get("__file__") or path.name  # for tracebacks
     namespace.update(find_consts(source))
     exec(code, namespace)
 
 
 def run_program(board: Board, program: Path | Callable[[], Any]) -> None:
     """The boot sequence: frozen `_boot.py`, then `boot.py` if present, then the script, in one
-    namespace. A host function given to `board.run` is host code: it just runs."""
+    namespace. A host function given to `board.run` is host code: it just runs, and what it prints
+    goes to the board's console (firmware/host_print.py)."""
     if callable(program) and not isinstance(program, Path):
+        from .host_print import print_to_board
+
+        print_to_board(board)
         program()
         return
     script = Path(program)
@@ -243,7 +248,17 @@ def run_program(board: Board, program: Path | Callable[[], Any]) -> None:
     boot = flash.file("/flash/boot.py")  # through the flash: a boot.py the board rewrote or removed
     if boot is not None and boot.resolve() != script.resolve():
         namespace["__file__"] = "boot.py"
-        exec_file(importer, boot, namespace)
+        try:
+            exec_file(importer, boot, namespace)
+        except SystemExit:
+            pass  # lib/utils/pyexec.c: SystemExit returns quietly, and main.py still runs
+        except Exception as error:
+            # esp32/mptask.c TASK_Micropython: pyexec_file("boot.py") prints the traceback, then
+            # the firmware goes on to main.py; the run reports it as a script error too
+            if board.error_ns is None:
+                board.error_ns = board.now
+            board.console_write(board.format_board_exception(error))
+            board.world.script_failed(board, error)
     namespace["__file__"] = script.name
     # after a reset, a script the board rewrote (an OTA update) runs in its new version
     exec_file(importer, flash.layer.upper(script.name) or script, namespace)

@@ -7,6 +7,8 @@ import traceback
 from collections.abc import Mapping
 from pathlib import Path
 
+from .board_messages import board_message, board_type_name
+
 _PACKAGE_DIR = str(Path(__file__).resolve().parents[1])  # the whole pycomsim package
 _HIDDEN = (_PACKAGE_DIR, "greenlet", "<frozen importlib")
 # the host's standard library (contextlib under a board error, ...) is never the user's code
@@ -17,51 +19,59 @@ def is_user_frame(filename: str) -> bool:
     return not any(part in filename for part in _HIDDEN) and not filename.startswith(_STDLIB)
 
 
-def format_user_exception(error: BaseException) -> str:
-    """CPython's traceback format with pycomsim's own frames left out."""
-    tb = traceback.TracebackException.from_exception(error)
-    _strip(tb)
-    return "".join(tb.format())
+def user_frames(error: BaseException) -> list[traceback.FrameSummary]:
+    return [f for f in traceback.extract_tb(error.__traceback__) if is_user_frame(f.filename)]
 
 
-def _strip(tb: traceback.TracebackException) -> None:
-    tb.stack = traceback.StackSummary.from_list([f for f in tb.stack if is_user_frame(f.filename)])
-    if tb.__cause__ is not None:
-        _strip(tb.__cause__)
-    if tb.__context__ is not None:
-        _strip(tb.__context__)
+def error_location(error: BaseException) -> tuple[str, int] | None:
+    """(host path, line) of the user code that raised `error`: the innermost user frame, or the
+    file and line of a SyntaxError (the board's compiler names them). None for no user code."""
+    if isinstance(error, SyntaxError) and error.filename and error.lineno:
+        return error.filename, error.lineno
+    frames = user_frames(error)
+    if not frames or frames[-1].lineno is None:
+        return None
+    return frames[-1].filename, frames[-1].lineno
+
+
+def format_location_line(error: BaseException) -> str:
+    """One line for stderr, in the `path:line: message` form editors and terminals jump to."""
+    where = error_location(error)
+    place = f"{where[0]}:{where[1]}: " if where is not None else ""
+    return f"{place}{board_exception_line(error)}\n"
 
 
 def format_board_exception(
     error: BaseException, board_paths: Mapping[str, str] | None = None
 ) -> str:
-    """The traceback as MicroPython prints it on the board's console: no source lines, the board's
-    own file names (`main.py`, `/flash/lib/util.py`), pycomsim's frames left out."""
+    """The traceback as MicroPython prints it on the board's console (py/obj.c mp_obj_print_exception):
+    no source lines, the board's own file names (`main.py`, `/flash/lib/util.py`), pycomsim's frames
+    left out, MicroPython 1.11's type names and wording (firmware/board_messages.py). A SyntaxError
+    ends with its file and line and no block name, as the compiler's entry has none."""
     names = board_paths or {}
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if is_user_frame(f.filename)]
-    lines = []
-    if frames:
-        lines.append("Traceback (most recent call last):\n")
-        lines += [
-            f'  File "{names.get(f.filename, f.filename)}", line {f.lineno}, in {f.name}\n'
-            for f in frames
-        ]
-    text = _board_message(error)
-    name = type(error).__name__
-    if isinstance(error, OSError) and type(error).__module__ == "builtins":
-        name = "OSError"  # CPython picks FileNotFoundError & co. by errno; the board has one type
-    # py/objexcept.c mp_obj_exception_print (PRINT_EXC): the name, ': ', then the arguments,
-    # so an exception without arguments prints as 'KeyboardInterrupt: '
-    lines.append(f"{name}: {text}\n")
-    return "".join(lines)
+    entries = [
+        f'  File "{names.get(f.filename, f.filename)}", line {f.lineno}, in {f.name}\n'
+        for f in user_frames(error)
+    ]
+    if isinstance(error, SyntaxError) and error.filename and error.lineno:
+        entries.append(
+            f'  File "{names.get(error.filename, error.filename)}", line {error.lineno}\n'
+        )
+    head = ["Traceback (most recent call last):\n"] if entries else []
+    return "".join(head + entries) + board_exception_line(error) + "\n"
 
 
-def _board_message(error: BaseException) -> str:
-    """MicroPython's wording where it differs from CPython's for the commonest errors
-    (py/runtime.c, py/objint.c); anything else keeps CPython's text."""
-    text = str(error)
-    if isinstance(error, ZeroDivisionError):
-        return "divide by zero"
-    if isinstance(error, NameError) and text.endswith(" is not defined"):
-        return text.replace(" is not defined", " isn't defined")
-    return text
+def board_exception_line(error: BaseException) -> str:
+    """The last line of the board's traceback, without its newline: `Name: message` (the colon stays
+    when there is no message, py/objexcept.c mp_obj_exception_print). An exception class of the
+    script's own that defines `__repr__` prints just that (py/objtype.c instance_print looks up
+    `__repr__`, not `__str__`, for this)."""
+    cls = type(error)
+    for klass in cls.__mro__:
+        if klass.__module__ == "builtins":
+            break
+        if "__repr__" in vars(klass):
+            return repr(error)
+    if isinstance(error, SyntaxError) and error.msg is not None:
+        return f"{board_type_name(error)}: {error.msg}"
+    return f"{board_type_name(error)}: {board_message(error)}"

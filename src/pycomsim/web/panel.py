@@ -71,9 +71,7 @@ class BoardPanel:
 
     def new_output(self) -> str:
         output = self.board.output
-        if len(output) <= self.output_seen:
-            return ""
-        text = "".join(output[self.output_seen :])
+        text = output[self.output_seen :]
         self.output_seen = len(output)
         return text
 
