@@ -99,6 +99,8 @@ CASES = [
     ("raise ValueError(1, 'two')", "ValueError: (1, 'two')"),
     ("raise OSError(2)", "OSError: [Errno 2] ENOENT"),
     ("raise OSError(20)", "OSError: 20"),  # ENOTDIR is not in MICROPY_PY_UERRNO_LIST
+    ("import os\nos.stat('nothere')", "OSError: [Errno 2] ENOENT"),  # the VFS raises it
+    ("open('nothere.txt')", "OSError: [Errno 2] ENOENT"),
     # py/runtime.c mp_raise_recursion_depth: MicroPython has no RecursionError
     ("def f():\n    f()\nf()", "RuntimeError: maximum recursion depth exceeded"),
     # py/objtype.c instance_print: a class of the script's own keeps its name; __repr__, not __str__

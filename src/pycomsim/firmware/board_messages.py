@@ -277,9 +277,10 @@ def board_message(error: BaseException) -> str:
     from .lang.mod_uerrno import ERRORCODE  # lang imports this module's user (tracebacks)
 
     args = error.args
-    if len(args) == 1 and isinstance(error, OSError) and type(args[0]) is int:
-        name = ERRORCODE.get(args[0])
-        return f"[Errno {args[0]}] {name}" if name else str(args[0])
+    code = args[0] if len(args) == 1 else getattr(error, "errno", None)  # OSError(2) or (2, text)
+    if isinstance(error, OSError) and type(code) is int:
+        name = ERRORCODE.get(code)
+        return f"[Errno {code}] {name}" if name else str(code)
     if not args:
         return ""
     text = str(args[0]) if len(args) == 1 else str(args)
