@@ -26,6 +26,12 @@ def add_output_arguments(run: argparse.ArgumentParser) -> None:
         "--vcd", metavar="FILE", help="write the pads' levels as VCD (GTKWave, sigrok)"
     )
     run.add_argument(
+        "--vcd-timescale",
+        metavar="1ns",
+        help="the VCD's time unit: 1ns (default), 10ns, 100ns, 1us, 10us, 100us or 1ms; "
+        "1us or coarser opens fast in PulseView/sigrok for runs of seconds",
+    )
+    run.add_argument(
         "--plot", metavar="FILE", help="draw a timing diagram (.png, .svg or .pdf) of the pads"
     )
     run.add_argument(
@@ -81,6 +87,13 @@ class RunOutputs:
             parse_window(args.window)
         vcd = getattr(args, "vcd", None)
         plot = getattr(args, "plot", None)
+        timescale = getattr(args, "vcd_timescale", None)
+        if timescale is not None:
+            from .vcd import parse_timescale
+
+            if vcd is None:
+                raise UsageError("--vcd-timescale applies to --vcd: give --vcd FILE too")
+            parse_timescale(timescale, "--vcd-timescale")
         if vcd is not None:
             check_output(vcd, "--vcd", inputs)
         if plot is not None:
@@ -95,7 +108,7 @@ class RunOutputs:
             from .vcd import VcdStream
 
             self.vcd_file = AtomicFile(Path(vcd), "--vcd")  # creates the file: fails early
-            self.vcd = VcdStream(world, self.vcd_file.temp, pins=pins)
+            self.vcd = VcdStream(world, self.vcd_file.temp, pins=pins, timescale=timescale or "1ns")
             if live:
                 world.recorder.checkpoint_listeners.append(self.vcd.write_until)
         if live:

@@ -1,6 +1,8 @@
 """Recorded pad levels as a Value Change Dump (IEEE 1364 VCD), written with pyvcd.
 
-Timescale 1 ns; one scope per board (the board's name), one 1-bit wire per pad named by its module name
+Timescale 1 ns by default (`timescale="1us"` ... `"1ms"` for long runs: viewers that sample the file, as
+sigrok/PulseView does, take one sample per tick, so a 3 s run at 1 ns is 3e9 samples; at a coarser
+timescale each change is rounded down to its tick and a pulse shorter than a tick vanishes); one scope per board (the board's name), one 1-bit wire per pad named by its module name
 (`P9`); a floating net is `z`, contention is `x`. Pads wired together share a net, so their wires carry
 the same changes. Several changes of one net at the same instant are written as the last one only.
 
@@ -29,6 +31,24 @@ if TYPE_CHECKING:
     from ..sim.world import World
 
 _LEVELS = ("0", "1", "z", "x")  # net levels 0, 1, FLOATING, CONTENTION
+# the timescales a VCD can have (IEEE 1364: 1, 10 or 100 of a unit), in ns per tick
+TIMESCALES = {
+    "1ns": 1,
+    "10ns": 10,
+    "100ns": 100,
+    "1us": 1_000,
+    "10us": 10_000,
+    "100us": 100_000,
+    "1ms": 1_000_000,
+}
+
+
+def parse_timescale(text: str, what: str = "timescale") -> int:
+    """ns per tick of a VCD timescale ('1us'); a UsageError names a bad one."""
+    ticks = TIMESCALES.get(str(text).replace(" ", "").replace("µ", "u"))
+    if ticks is None:
+        raise UsageError(f"bad {what} {text!r}: use one of {', '.join(TIMESCALES)}")
+    return ticks
 
 
 def open_output(out: str | Path | IO[Any], what: str = "VCD file") -> tuple[IO[str], Any]:
@@ -59,14 +79,21 @@ class VcdStream:
     """A VCD file being written as the run goes on; see the module docstring."""
 
     def __init__(
-        self, world: World, out: str | Path | IO[Any], *, pins: Iterable[str] | str | None = None
+        self,
+        world: World,
+        out: str | Path | IO[Any],
+        *,
+        pins: Iterable[str] | str | None = None,
+        timescale: str = "1ns",
     ) -> None:
         self.world = world
         signals = select_pins(world, pins)  # validate before creating the file
+        self.tick = parse_timescale(timescale)
         self._stream, self._finish = open_output(out)
+        name = next(k for k, v in TIMESCALES.items() if v == self.tick)
         self.writer = VCDWriter(
             self._stream,
-            timescale="1 ns",
+            timescale=f"{name[:-2]} {name[-2:]}",
             date="",  # no wall-clock date: the same run gives a byte-identical file
             version=f"pycomsim {__version__}",
             comment="net levels: z = floating (nothing drives it), x = contention",
@@ -82,20 +109,21 @@ class VcdStream:
         self.error: OSError | None = None  # why writing stopped, if it failed
 
     def _changes(self, idx: int, bound: int) -> Iterator[tuple[int, int, int, int]]:
-        """(t, idx, level, next word index) of the trace's changes before `bound`, the last one of
-        each instant."""
+        """(tick, idx, level, next word index) of the trace's changes before `bound` (ns), the last
+        one of each tick."""
         trace = self.traces[idx]
         n = self.cursors[idx]
+        tick = self.tick
         pending = -1
         for word in trace.words(n):
             if word >> 2 >= bound:
                 break
-            if pending >= 0 and pending >> 2 != word >> 2:
-                yield pending >> 2, idx, pending & 3, n
+            if pending >= 0 and (pending >> 2) // tick != (word >> 2) // tick:
+                yield (pending >> 2) // tick, idx, pending & 3, n
             pending = word
             n += 1
         if pending >= 0:
-            yield pending >> 2, idx, pending & 3, n
+            yield (pending >> 2) // tick, idx, pending & 3, n
 
     def write_until(self, t: int) -> None:
         """Write every change strictly before `t` (changes at `t` itself may still come). A write
@@ -134,7 +162,7 @@ class VcdStream:
             self.write_until(end + 1)
             if self.closed:
                 return  # the write failed
-            self.writer.close(end)
+            self.writer.close(end // self.tick)
         except OSError as error:
             self._failed(error)
             return
@@ -157,13 +185,15 @@ def write_vcd(
     *,
     pins: Iterable[str] | str | None = None,
     until: int | str | None = None,
+    timescale: str = "1ns",
 ) -> None:
     """Write the recorded pads of `world` (or only `pins`, e.g. ['P9', 'b.P10']) as VCD to `out` (a
-    path, a text or a binary stream), up to `until` (virtual time; default: where the run ended)."""
+    path, a text or a binary stream), up to `until` (virtual time; default: where the run ended), at
+    `timescale` ('1ns' ... '1ms')."""
     from ..units import parse_duration
 
     end = parse_duration(until, "until") if until is not None else None
-    stream = VcdStream(world, out, pins=pins)
+    stream = VcdStream(world, out, pins=pins, timescale=timescale)
     stream.close(end)
     if stream.error is not None:
         reason = stream.error.strerror or stream.error
