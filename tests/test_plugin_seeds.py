@@ -26,7 +26,7 @@ def test_debounce(board, board_seed):
     assert board.seed == board_seed
     board.button("P10").press(at="5ms")
     board.run({str(DEBOUNCE)!r})
-    assert board.output == ["presses: 1\\n"]
+    assert board.output == "presses: 1\\n"
 """
     )
     result = pytester.runpytest_subprocess(
