@@ -21,6 +21,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_memory  # noqa: E402
 import bench_pin  # noqa: E402
+import bench_pwm  # noqa: E402
 import bench_throughput  # noqa: E402
 from common import Figure  # noqa: E402
 
@@ -31,6 +32,7 @@ FIGURES = {
     "throughput": bench_throughput.throughput,
     "scale": bench_throughput.scale,
     "memory": bench_memory.memory,
+    "pwm": bench_pwm.pwm,
 }
 
 

@@ -396,11 +396,10 @@ class Board:
         driver = self.peripherals.get(name)
         if driver is not None and driver.code != OFF:
             driver.set(OFF, self.now)
-        routes = self.__dict__.get("signal_drivers")
-        if routes and not isinstance(pin, str):
-            for (pad, index), drv in routes.items():
-                if pad == name and drv.code != OFF and (pin._af_out != index or pin._mode == 1):
-                    drv.set(OFF, self.now)
+        if not isinstance(pin, str) and "pad_routes" in self.__dict__:
+            from .chip.pad_routes import pad_reconfigured
+
+            pad_reconfigured(self, pin)
 
     def modules_reset(self) -> None:
         self.user_modules: dict[str, Any] = {}

@@ -47,6 +47,34 @@ def pin_deassign(pin: PinBase, *, pull_off: bool = True) -> None:
         pin._pad_pull = None
 
 
+def _routes(board: Board) -> dict[str, int]:
+    """Pad name -> the output signal index routed to it (gpio_matrix_out; -1: the GPIO latch)."""
+    return board.__dict__.setdefault("pad_routes", {})
+
+
+def reset_routes(board: Board) -> None:
+    """At a reset every pad is the GPIO latch's again (the boot code then configures them)."""
+    _routes(board).clear()
+
+
+def pad_reconfigured(board: Board, pin: PinBase) -> None:
+    """Pin.init/mode/pull... reached pin_obj_configure: an output mode routes the pad to `alt` or back to
+    the latch (an input mode leaves the routing, with the output disabled); signals no longer routed to
+    the pad stop driving it. Steady waves on the pad write out their edges first."""
+    waves = list(board.__dict__.get("pad_waves", {}).get(pin._name, ()))
+    for wave in waves:
+        wave.flush(board.now)
+    routes = _routes(board)
+    if pin._mode != IN:
+        routes[pin._name] = pin._af_out
+    route = routes.get(pin._name)
+    for (pad, index), driver in board.__dict__.get("signal_drivers", {}).items():
+        if pad == pin._name and driver.code != OFF and (index != route or pin._mode == IN):
+            driver.set(OFF, board.now)
+    for wave in waves:
+        wave.recheck(board.now, force=True)
+
+
 class OutputSignal:
     """A peripheral's output signal (U1TXD, LEDC_HS_SIG_OUT0, ...): it drives every pad it was routed to,
     as long as the pad still takes its output from this signal."""
@@ -57,14 +85,30 @@ class OutputSignal:
         self.name = name
         self.level = 1
         self.pads: dict[str, tuple[PinBase, Driver]] = {}
+        _routes(board)  # from now on Pin reconfigurations keep the routing table
 
     def claim(self, pin: PinBase, *, pull: int | None = PULL_UP, mode: int = OUT) -> None:
-        driver = self._driver(pin)
+        """Route the signal to `pin` through its Pin fields (machpin.c pin_config with af_out)."""
+        driver = self.driver_for(pin)
         pin_config(pin, -1, self.index, mode, pull, 1)
         self.pads[pin._name] = (pin, driver)
         self._drive(pin, driver, self.board.now)
 
-    def _driver(self, pin: PinBase) -> Driver:
+    def claim_pad(self, pin: PinBase) -> None:
+        """Route the signal to `pin`'s pad without touching the Pin fields, as ESP-IDF's
+        ledc_channel_config does (gpio_set_direction(OUTPUT) and gpio_matrix_out)."""
+        driver = self.driver_for(pin)
+        _routes(self.board)[pin._name] = self.index
+        if not pin._pad_frozen:
+            pin._pad_mode = OUT
+            pin._input_on = False
+            pin._drive = None
+            if pin._out.code != OFF:
+                pin._out.set(OFF, self.board.now)
+        self.pads[pin._name] = (pin, driver)
+        self._drive(pin, driver, self.board.now)
+
+    def driver_for(self, pin: PinBase) -> Driver:
         drivers = self.board.__dict__.setdefault("signal_drivers", {})
         key = (pin._name, self.index)
         driver = drivers.get(key)
@@ -74,15 +118,21 @@ class OutputSignal:
         return driver
 
     def routed(self, pin: PinBase) -> bool:
-        return pin._af_out == self.index and pin._pad_mode != IN and not pin._pad_frozen
+        return (
+            _routes(self.board).get(pin._name) == self.index
+            and pin._pad_mode != IN
+            and not pin._pad_frozen
+        )
+
+    def code_for(self, pin: PinBase, level: int) -> int:
+        if not self.routed(pin):
+            return OFF
+        if level:
+            return OFF if pin._pad_mode == OPEN_DRAIN else STRONG_HI
+        return STRONG_LO
 
     def _drive(self, pin: PinBase, driver: Driver, t: int) -> None:
-        if not self.routed(pin):
-            code = OFF
-        elif self.level:
-            code = OFF if pin._pad_mode == OPEN_DRAIN else STRONG_HI
-        else:
-            code = STRONG_LO
+        code = self.code_for(pin, self.level)
         if driver.code != code:
             driver.net.change(driver, code, t)  # type: ignore[union-attr]
 

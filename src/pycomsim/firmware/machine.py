@@ -97,6 +97,8 @@ def make_machine(board: Board) -> types.ModuleType:
         if state & 0xF == 0:
             board.irq.unmask()
 
+    from ..chip.pad_routes import reset_routes
+    from .machine_pwm import make_pwm_class
     from .machine_rtc import make_rtc_class
     from .machine_timer import make_timer_class
     from .machine_uart import ConsoleRouter, make_uart_class, reset_uarts
@@ -104,12 +106,15 @@ def make_machine(board: Board) -> types.ModuleType:
 
     board.console_router = ConsoleRouter(board)
     board.peripheral_resets = [lambda: reset_uarts(board)]
+    pwm_class, board.ledc = make_pwm_class(board)
+    board.peripheral_resets.append(lambda: reset_routes(board))
     m.__dict__.update(
         Pin=board.Pin,
         Timer=make_timer_class(board),
         UART=make_uart_class(board),
         RTC=make_rtc_class(board),
         WDT=make_wdt_class(board),
+        PWM=pwm_class,
         reset=reset,
         deepsleep=deepsleep,
         pin_sleep_wakeup=pin_sleep_wakeup,

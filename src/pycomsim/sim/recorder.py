@@ -96,10 +96,30 @@ class SpillArray(array):
 
 
 class Trace(SpillArray):
-    """Level changes of one net: decode with `changes()`; the first entry is the level at time 0."""
+    """Level changes of one net: decode with `changes()`; the first entry is the level at time 0.
+
+    `flusher`, when set, is called before the trace is read: a steady wave that writes its edges in
+    blocks (chip/ledc.py SteadyWave) writes what is due first."""
+
+    flusher: Callable[[], None] | None = None
 
     def __new__(cls, name: str) -> Trace:
         return super().__new__(cls, "Q", name)  # type: ignore[return-value]
+
+    def total(self) -> int:
+        if self.flusher is not None:
+            self.flusher()
+        return super().total()
+
+    def words(self, start: int = 0) -> Iterator[int]:
+        if self.flusher is not None:
+            self.flusher()
+        return super().words(start)
+
+    def chunks(self) -> Iterator[array]:
+        if self.flusher is not None:
+            self.flusher()
+        return super().chunks()
 
     def changes(self) -> list[tuple[int, int]]:
         return [(word >> 2, word & 3) for word in self.words()]

@@ -119,17 +119,31 @@ class World:
         net_a, net_b = a._out.net, b._out.net
         if net_a is net_b:
             return
+        self._flush_waves()
         net_a.merge(net_b)
         self._track_net(net_a)
         net_a.settle(self.kernel.now)
         for board in self.boards.values():
             board.irq.rewatch_all()
+        self._recheck_waves()
+
+    def _flush_waves(self) -> None:
+        """Steady PWM waves that write their edges in blocks (chip/ledc.py) write what is due now,
+        before a wire or a part changes a net: the trace stays in time order."""
+        for wave in list(self.__dict__.get("steady_waves", ())):
+            wave.flush()
+
+    def _recheck_waves(self) -> None:
+        for wave in list(self.__dict__.get("steady_waves", ())):
+            wave.recheck()
 
     def attach(self, pin: PinBase, driver: Driver, code: int = 0) -> None:
         """Put a part's driver on the net of `pin`, already driving with `code`."""
         driver.code = code
+        self._flush_waves()
         pin._out.net.attach(driver)
         pin._out.net.settle(self.kernel.now)
+        self._recheck_waves()
 
     # ---- running ----
     def run(self, until: int | str | None = None) -> int:
