@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 RUNNER = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
-FIGURES = ["write", "read", "edge->callback", "virtual throughput", "scale", "memory"]
+FIGURES = ["write", "read", "edge->callback", "virtual throughput", "scale", "memory", "pwm"]
 
 
 def test_quick_run_writes_every_figure(tmp_path):
