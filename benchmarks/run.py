@@ -19,6 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_cpu  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_pin  # noqa: E402
 import bench_pwm  # noqa: E402
@@ -33,6 +34,12 @@ FIGURES = {
     "scale": bench_throughput.scale,
     "memory": bench_memory.memory,
     "pwm": bench_pwm.pwm,
+    "cpu-loop": bench_cpu.loop,
+    "cpu-overhead": bench_cpu.overhead,
+    "cpu-blink": bench_cpu.blink,
+    "cpu-write": bench_cpu.write,
+    "cpu-read": bench_cpu.read,
+    "cpu-edge": bench_cpu.edge,
 }
 
 

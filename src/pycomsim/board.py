@@ -11,6 +11,7 @@ from greenlet import GreenletExit, getcurrent, greenlet
 
 from .chip.boot import add_module_drivers, apply_boot_state
 from .core.boards import DEFAULT_BOARD, board_spec
+from .core.cpu import CpuModel, cpu_model
 from .firmware.irq import InterruptTask
 from .firmware.pin import PinBase, make_pin_class, named_pins_class
 from .firmware.tracebacks import format_board_exception, format_location_line
@@ -51,6 +52,7 @@ class Board:
         stdout: Any = None,
         host_python: bool = False,
         flash_dir: str | Path | None = None,
+        cpu: str | float | CpuModel | None = None,
     ) -> None:
         from .firmware.lang.vflash import FlashLayer
         from .sim.world import World  # a world of its own unless one is given
@@ -66,7 +68,9 @@ class Board:
         # (temporary, or kept in flash_dir between runs); it survives reset and deep sleep
         self.flash_layer = FlashLayer(flash_dir)
         self.rng = random.Random(seed)
-        self.costs = self.spec.costs
+        # how user code costs time: 'board' (MicroPython 1.11 on a 160 MHz ESP32), a factor, 'free'
+        self.cpu = cpu_model(cpu)
+        self.costs = self.cpu.api_costs(self.spec.costs)
         self.cost_read = self.costs.pin_read
         self.cost_write = self.costs.pin_write
         self.cost_toggle = self.costs.pin_toggle
@@ -93,6 +97,9 @@ class Board:
         self._stdout = stdout
         self._prefix = ""
         self.irq = InterruptTask(self)
+        from .sim.preempt import make_tick
+
+        self.tick = make_tick(self)  # instrumented user code calls it at every basic block
         # (wiring key, boards of other clusters): what this board's task may run ahead of
         self._foreign: tuple[tuple[int, ...], frozenset[Board]] | None = None
         # The interrupt task holds the interpreter lock (GIL) from a handler's dispatch until it
@@ -152,7 +159,7 @@ class Board:
         if t >= self.kernel.next_time:
             self.sync()
 
-    def sync(self, run_ahead: bool = True) -> None:
+    def sync(self, run_ahead: bool = True, faults: bool = True) -> None:
         """Let everything scheduled before `now` happen (other boards, stimuli, this board's handlers)."""
         task = self.current
         if task is None or getcurrent() is not task:
@@ -175,7 +182,7 @@ class Board:
         self.kernel.loop_glet.switch()
         if holds:
             self.irq_holds_gil = False
-        if self.pending_fault is not None:
+        if faults and self.pending_fault is not None:
             self._raise_pending_fault()
         if self.irq.queue and not self.irq.busy_wait:
             self.irq.kick(self.now)
@@ -299,12 +306,14 @@ class Board:
             self.flash_layer.check_over(program.parent)
         self.program = program
         self.reset_cause = PWRON_RESET
-        self._schedule_boot(self.kernel.now)
+        self._schedule_boot(self.kernel.now, power_on=True)
 
-    def _schedule_boot(self, t: int) -> None:
+    def _schedule_boot(self, t: int, power_on: bool = False) -> None:
+        """Boot at `t` plus the board's time from reset to boot.py (core/cpu.py BOOT_NS); a run
+        starts at the first line of boot.py of the power-on boot, so that one costs nothing here."""
         self.boot_pending = True
         self.finished = False
-        self.kernel.schedule(t, self._boot)
+        self.kernel.schedule(t if power_on else t + self.cpu.boot_ns, self._boot)
 
     def _boot(self, _: object) -> None:
         self.boot_pending = False
@@ -340,6 +349,7 @@ class Board:
             self.world.script_failed(self, error)
         self._catch_up()
         self.finished = True
+        self.release_gil()  # a task that ends lets go of the GIL: tasks due meanwhile run
         self.current = None
         self.world.board_idle(self)
 

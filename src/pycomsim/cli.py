@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--until", help="stop at this virtual time: 500us, 20ms, 2s, 1min")
     run.add_argument("--seed", default="0", help="seed for floating inputs and bounce (default 0)")
     run.add_argument(
+        "--cpu",
+        help="how board code costs time: board (default: MicroPython 1.11 on a 160 MHz ESP32), "
+        "a factor of it (2: twice as slow), or free (statements cost nothing); docs/timing.md",
+    )
+    run.add_argument(
         "--wire",
         action="append",
         default=[],
@@ -164,7 +169,12 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
     from .scenario_set import parse_setting
 
     settings = [parse_setting(spec) for spec in args.set]
-    scenario = load_scenario(args.scenario, strict=True if args.strict else None, settings=settings)
+    scenario = load_scenario(
+        args.scenario,
+        strict=True if args.strict else None,
+        settings=settings,
+        cpu=_cpu(args.cpu),
+    )
     world = scenario.world
     for wire in args.wire:
         world.wire_spec(wire)
@@ -178,6 +188,20 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
         for board in scenario.boards.values():
             board.host_python = True
     return world, list(scenario.boards.values())
+
+
+def _cpu(value: str | None) -> Any:
+    """--cpu board|free|FACTOR (core/cpu.py); None when not given."""
+    if value is None:
+        return None
+    from .core.cpu import cpu_model
+
+    try:
+        return cpu_model(value)
+    except ValueError:
+        raise CliError(
+            f"bad --cpu {value!r}: expected board, free or a positive factor such as 2 or 0.5"
+        ) from None
 
 
 def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
@@ -200,6 +224,7 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
         raise CliError(f"bad --seed {args.seed!r}: expected an integer") from None
     if args.until is not None:
         parse_duration(args.until, "--until")
+    cpu = _cpu(args.cpu)
     board = Board(
         args.board,
         seed=seed,
@@ -208,6 +233,7 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
         strict=args.strict,
         host_python=args.host_python,
         flash_dir=args.flash_dir,
+        cpu=cpu,
     )
     for spec in args.press:
         pin, at, hold = _parse_press(spec)

@@ -50,6 +50,7 @@ def summary(
             for b in boards
         },
         "board_language": board_language_gate(boards),  # MicroPython 1.11 syntax/modules gate
+        "cpu": cpu_models(boards),  # how board code cost time (core/cpu.py)
     }
     net = network_summary(world)
     if net:
@@ -73,6 +74,15 @@ def network_summary(world: World) -> dict[str, Any]:
         if obj is not None and obj.summary():
             out[part] = obj.summary()
     return out
+
+
+def cpu_models(boards: Any) -> str:
+    """The CPU model(s) that ran: 'board (...)', or per board when they differ."""
+    models = {b.name: b.cpu.describe() for b in boards}
+    kinds = set(models.values())
+    if len(kinds) <= 1:
+        return kinds.pop() if kinds else ""
+    return ", ".join(f"{name} {model}" for name, model in models.items())
 
 
 def gate_note(gate: str) -> str:
@@ -101,6 +111,7 @@ def summary_line(data: dict[str, Any]) -> str:
         f"{len(data['faults'])} faults",
         _network_note(data.get("network", {})),
         gate_note(data.get("board_language", "on")),
+        f"cpu {data['cpu']}" if data.get("cpu") else "",
     ]
     return "pycomsim: " + "; ".join(p for p in parts if p)
 

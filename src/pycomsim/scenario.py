@@ -35,8 +35,9 @@ TOP_KEYS = {
     "levels",
     "serial",
     "radio",
+    "cpu",
 }
-BOARD_KEYS = {"type", "script", "seed", "expansion", "position", "lora_region"}
+BOARD_KEYS = {"type", "script", "seed", "expansion", "position", "lora_region", "cpu"}
 RADIO_KEYS = {"seed", "path_loss_exponent", "fading_db", "capture_db"}
 PART_KEYS = {
     "buttons": ({"pin"}, {"name", "bounce", "presses"}),
@@ -78,10 +79,11 @@ def load_scenario(
     stdout: Any = None,
     stderr: Any = None,
     settings: Iterable[tuple[str, Any]] = (),
+    cpu: Any = None,
 ) -> Scenario:
     """Read `path` and build its world: boards loaded with their scripts, wires, parts and stimuli.
     `strict` overrides the file's `strict` when given; `settings` are (dotted key, value) changes to
-    the file's values first (`--set`, sweeps: scenario_set.py)."""
+    the file's values first (`--set`, sweeps: scenario_set.py); `cpu` overrides every board's cpu."""
     path = Path(path)
     where = str(path)
     try:
@@ -99,7 +101,7 @@ def load_scenario(
             apply_setting(data, key, value)
         except ValueError as error:
             raise ScenarioError(f"{where}: {error}") from None
-    return _Builder(path, data).build(strict=strict, stdout=stdout, stderr=stderr)
+    return _Builder(path, data).build(strict=strict, stdout=stdout, stderr=stderr, cpu=cpu)
 
 
 class _Builder:
@@ -133,7 +135,7 @@ class _Builder:
             raise self.fail(key, f"missing key {missing[0]!r}")
         return table
 
-    def build(self, *, strict: bool | None, stdout: Any, stderr: Any) -> Scenario:
+    def build(self, *, strict: bool | None, stdout: Any, stderr: Any, cpu: Any = None) -> Scenario:
         from .board import Board
         from .sim.world import World
 
@@ -147,6 +149,7 @@ class _Builder:
         boards_table = data["boards"]
         if not isinstance(boards_table, dict) or not boards_table:
             raise self.fail("boards", "expected at least one [boards.NAME] table")
+        file_cpu = self.cpu("cpu", data["cpu"]) if "cpu" in data else None
         world = World(strict=file_strict if strict is None else strict, stderr=stderr)
         boards: dict[str, Any] = {}
         programs: dict[str, Path] = {}
@@ -162,10 +165,12 @@ class _Builder:
             if not isinstance(expansion, bool):
                 raise self.fail(f"{key}.expansion", f"expected true or false, got {expansion!r}")
             board_type = spec.get("type", "lopy4")
+            board_cpu = self.cpu(f"{key}.cpu", spec["cpu"]) if "cpu" in spec else file_cpu
+            board_cpu = cpu if cpu is not None else board_cpu
             boards[name] = self.check(
                 f"{key}.type",
-                lambda t=board_type, s=seed, n=name, e=expansion: Board(
-                    t, seed=s, name=n, expansion=e, world=world, stdout=stdout
+                lambda t=board_type, s=seed, n=name, e=expansion, c=board_cpu: Board(
+                    t, seed=s, name=n, expansion=e, world=world, stdout=stdout, cpu=c
                 ),
             )
             if "script" in spec:
@@ -229,6 +234,14 @@ class _Builder:
                 if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                     raise self.fail(f"radio.{name}", f"expected a number >= 0, got {value!r}")
                 setattr(radio, attr, float(value))
+
+    def cpu(self, key: str, value: Any) -> Any:
+        """'board', 'free' or a positive factor (core/cpu.py)."""
+        from .core.cpu import cpu_model
+
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.fail(key, f"expected 'board', 'free' or a positive factor, got {value!r}")
+        return self.check(key, lambda: cpu_model(value))
 
     # ---- pins, wires, parts ----
     def pin(self, key: str, ref: Any) -> tuple[Any, Any]:

@@ -27,6 +27,7 @@ from .lang import BUILTIN_MODULES, WEAK_LINKS, Kind, LangContext, build_module, 
 from .lang import import_error as board_import_error
 from .lang.mod_uerrno import ERRNO, oserror
 from .lang.syntax import check_syntax
+from .lang.timing import TICK, compile_timed
 from .modules import const
 
 if TYPE_CHECKING:
@@ -63,6 +64,9 @@ class BoardImporter:
         self.builtins["open"] = self.ctx.open
         self.builtins["const"] = const  # the compiler folds `X = const(1)` without an import
         self.builtins["execfile"] = self._execfile
+        self.unit_ns = board.cpu.unit_ns  # 0: statements cost nothing (cpu 'free')
+        if self.unit_ns:
+            self.builtins[TICK] = board.tick  # what instrumented code calls (lang/timing.py)
         self.main_module = types.ModuleType("__main__")
         # built-in modules by real name, built on first import: `json is ujson`
         self.board_modules: dict[str, types.ModuleType] = {
@@ -218,7 +222,11 @@ def exec_file(importer: BoardImporter, path: Path, namespace: dict) -> None:
     check = importer.check_source
     if check is not None:
         check(path, source)
-    code = compile(source, str(path), "exec", dont_inherit=True)
+    unit = importer.unit_ns
+    if unit:
+        code = compile_timed(source, str(path), unit)  # every basic block charges its bytecodes
+    else:
+        code = compile(source, str(path), "exec", dont_inherit=True)
     namespace.update(find_consts(source))
     exec(code, namespace)
 

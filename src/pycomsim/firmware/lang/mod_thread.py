@@ -114,9 +114,15 @@ class _Lock:
         if len(args) > 2:
             raise exc.at_most(3, len(args) + 1)
         wait = exc.get_int(args[0]) if args else 1  # the timeout (args[1]) is ignored
-        board.advance(LOCK_COST)
         me = getcurrent()
         if self._owner is None:
+            # thread_lock_acquire: GIL exit, xSemaphoreTake, GIL enter: a free mutex is taken
+            # before another task can get in (the cost, and a switch, come after)
+            self._owner = me
+            board.advance(LOCK_COST)
+            return True
+        board.advance(LOCK_COST)
+        if self._owner is None:  # released while this task was away
             self._owner = me
             return True
         if not wait:
@@ -209,6 +215,7 @@ def _thread_body(board: Board, state: _Threads, fun: Any, args: tuple, kwargs: d
     finally:
         if me in board.threads:
             board.threads.remove(me)
+    board.release_gil()  # an ended thread lets go of the GIL: tasks due meanwhile run
     board.current = None
     board.world.board_idle(board)
 
