@@ -252,3 +252,51 @@ def test_a_boot_py_error_exits_1_after_main_py_ran(tmp_path, capsys):
     assert err.splitlines()[0] == (
         f"{tmp_path / 'boot.py'}:1: TypeError: unsupported types for __add__: 'int', 'str'"
     )
+
+
+def test_version_and_bare_pycomsim_help(capsys):
+    from pycomsim import __version__
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out == f"pycomsim {__version__}\n"
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: pycomsim") and "run a script on a simulated board" in out
+
+
+def test_a_short_run_shows_a_real_time_factor_with_digits(tmp_path, capsys):
+    path = script(tmp_path, "print('quick')\n")
+    code, _, err = run_cli(capsys, path)
+    line = err.splitlines()[-1]
+    factor = line.split("x real time")[0].rsplit(" ", 1)[-1]
+    assert code == 0 and float(factor) > 0  # never '0.0x' for a run of microseconds
+    code, _, err = run_cli(capsys, path, "--json")
+    assert json.loads(err.splitlines()[-1])["real_time_factor"] > 0
+
+
+def test_the_summary_says_when_it_leaves_pins_out(tmp_path, capsys):
+    path = script(
+        tmp_path,
+        """
+        from machine import Pin
+        import time
+        pins = [Pin(n, Pin.OUT) for n in ('P3', 'P4', 'P8', 'P9', 'P11', 'P19', 'P20')]
+        for i in range(3):
+            for p in pins:
+                p.toggle()
+            time.sleep_ms(1)
+        """,
+    )
+    code, _, err = run_cli(capsys, path)
+    line = err.splitlines()[-1]
+    edges = line.split(" edges (")[1].split(")")[0]
+    assert edges.count(",") == 4 and edges.endswith(", … 5 more")  # 4 shown of 9 with edges
+
+
+def test_json_written_holds_the_paths(tmp_path, capsys):
+    path = script(tmp_path, "from machine import Pin\nPin('P9', Pin.OUT).value(1)\n")
+    vcd, png = tmp_path / "a.vcd", tmp_path / "a.png"
+    code, _, err = run_cli(capsys, path, "--vcd", vcd, "--plot", png, "--json")
+    assert code == 0
+    assert json.loads(err.splitlines()[-1])["written"] == [str(vcd), str(png)]

@@ -143,3 +143,12 @@ def test_x(board):
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:playwright")
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*colour*"])
+
+
+def test_a_relative_script_resolves_against_the_test_files_folder(board, make_board, monkeypatch):
+    monkeypatch.chdir("/")  # not the current directory
+    board.run("web_scripts/blink_button.py", until="10ms")  # tests/web_scripts/, next to this file
+    assert board.output == "ready\n"
+    other = make_board("wipy3")
+    with pytest.raises(FileNotFoundError, match=r"script not found: .*tests/web_scripts/nope\.py"):
+        other.run("web_scripts/nope.py")

@@ -92,6 +92,8 @@ class Board:
         self.boot_count = 0
         self.boot_ns = 0
         self.pending_fault: BaseException | None = None  # strict runs: raised at the next API call
+        # where a relative script path given to run()/load() starts (None: the current directory)
+        self.script_dir: Path | None = None
         self._console: list[str] = []  # what the board printed, in chunks: `output` joins them
         self.error_ns: int | None = None  # when the main program raised
         self._stdout = stdout
@@ -133,6 +135,8 @@ class Board:
         self.Pin.exp_board = named_pins_class("board", {p._info.exp_name: p for p in self.pins})
         # pads owned by UART TX and RGB LED data until the script configures them (sim/boot.py)
         self.peripherals: dict[str, Driver] = {}
+        # one-shot notes when the script first sets a pin up as an input (chip/boot.py: P12)
+        self.input_notes: dict[str, Any] = {}
         add_module_drivers(self)
 
         from .firmware.modules import build_modules
@@ -300,8 +304,10 @@ class Board:
         """Power the board on with `program` as its main program; it starts at the current time."""
         if isinstance(program, (str, Path)):
             path = Path(program)
+            if self.script_dir is not None and not path.is_absolute():
+                path = self.script_dir / path  # the pytest plugin: the test file's folder
             if not path.is_file():
-                raise FileNotFoundError(f"script not found: {program}")
+                raise FileNotFoundError(f"script not found: {path}")
             program = path.resolve()
             self.flash_layer.check_over(program.parent)
         self.program = program

@@ -35,9 +35,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = _Parser(
         prog="pycomsim", description="Run Pycom MicroPython scripts on simulated boards."
     )
+    parser.add_argument("--version", action="version", version=f"pycomsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run a script on a simulated board")
     run.add_argument("script", nargs="?", help="the script to run as main.py")
@@ -281,7 +284,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         text = board.format_exception(error)  # in a multi-board run each line gets 'name| '
         sys.stderr.write("".join(board._prefix + line for line in text.splitlines(keepends=True)))
         status, code = "script raised", EXIT_SCRIPT_ERROR if code == EXIT_OK else code
-    data = summary(world, wall_s=wall, status=status, extra={"written": written})
+    data = summary(world, wall_s=wall, status=status, extra={"written": outputs.written})
     if args.json:
         print(json.dumps(data), file=sys.stderr)
     else:
@@ -302,6 +305,9 @@ def _report_outputs(outputs: Any, written: list[str], args: argparse.Namespace) 
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not (sys.argv[1:] if argv is None else argv):
+        build_parser().print_help()  # bare `pycomsim`: what it can do, not a usage error
+        return EXIT_OK
     try:
         args = build_parser().parse_args(argv)
         if args.command == "serve":

@@ -37,7 +37,8 @@ def summary(
         "virtual_ns": virtual_ns,
         "virtual": format_ns(virtual_ns),
         "wall_s": round(wall_s, 4),
-        "real_time_factor": round(virtual_ns / 1e9 / wall_s, 2) if wall_s > 0 else None,
+        # three significant digits: a run of microseconds is 0.00123x, not 0.0x
+        "real_time_factor": float(f"{virtual_ns / 1e9 / wall_s:.3g}") if wall_s > 0 else None,
         "edges": edges_per_pin(world, virtual_ns),
         "callbacks_run": sum(b.irq.runs for b in boards),
         "events_dropped": sum(b.irq.dropped for b in boards),
@@ -92,17 +93,18 @@ def gate_note(gate: str) -> str:
 
 def summary_line(data: dict[str, Any]) -> str:
     edges = sum(data["edges"].values())
-    busiest = ", ".join(
-        f"{k} {v}" for k, v in sorted(data["edges"].items(), key=lambda kv: -kv[1])[:4]
-    )
+    ranked = sorted(data["edges"].items(), key=lambda kv: -kv[1])
+    busiest = ", ".join(f"{k} {v}" for k, v in ranked[:4])
+    if len(ranked) > 4:
+        busiest += f", … {len(ranked) - 4} more"  # the JSON summary has every pin
     rtf = data["real_time_factor"]
     status = f"{data['status']} at {data['virtual']} virtual"
     if data["status"] == "script raised" and data.get("raised") is not None:
         status = f"script raised at {data['raised']}, ended at {data['virtual']} virtual"
     parts = [
         status,
-        f"{data['wall_s']:.2f}s wall",
-        f"{rtf}x real time" if rtf is not None else "",
+        f"{data['wall_s']:.3g}s wall",
+        f"{rtf:g}x real time" if rtf is not None else "",
         f"{edges} edges" + (f" ({busiest})" if busiest else ""),
         f"{data['callbacks_run']} callbacks",
         f"{data['events_dropped']} dropped",

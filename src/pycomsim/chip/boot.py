@@ -28,6 +28,12 @@ def add_module_drivers(board: Board) -> None:
         )
     if board.spec.second_generation:
         _fixed_driver(board, "P12", f"{board.name}.P12 antenna pull-down", EXT_LO)
+        board.input_notes["P12"] = lambda: board.world.warn(
+            board,
+            "note",
+            f"P12 is the antenna switch on the {board.type} (util/antenna.c): the module's pull-down "
+            "holds it low, so as an input it reads 0 unless something drives it high",
+        )
 
 
 def _fixed_driver(board: Board, pin_name: str, label: str, code: int) -> Driver:

@@ -145,6 +145,10 @@ class PinBase(metaclass=_PinType):
             self._latch = 1 if value else 0
         self._trigger = 0
         self._configure()
+        if mode != OUT and b.input_notes:  # a pin whose input surprises people (chip/boot.py)
+            note = b.input_notes.pop(self._name, None)
+            if note is not None:
+                note()
 
     # ---- pin_obj_configure: push the fields to the pad ----
     def _configure(self) -> None:

@@ -69,7 +69,7 @@ class RunOutputs:
         self.vcd_file: AtomicFile | None = None
         self.progress: VirtualTimeProgress | None = None
         self.plot_path: Path | None = None
-        self.written: list[str] = []
+        self.written: list[str] = []  # the paths finish() wrote (the --json summary's `written`)
         self.failed: list[str] = []  # one line per output that could not be written
         inputs = run_inputs(world, args)
         pins = getattr(args, "pins", None)
@@ -142,6 +142,7 @@ class RunOutputs:
             if self.vcd.error is None:
                 self.vcd_file.commit()
                 notes.append(f"VCD written to {self.args.vcd}")
+                self.written.append(str(self.args.vcd))
             else:
                 kept = self.vcd_file.keep_partial()
                 reason = self.vcd.error.strerror or self.vcd.error
@@ -156,6 +157,7 @@ class RunOutputs:
                 plot_timing(self.world, target.temp, pins=self.args.pins, window=self.args.window)
                 target.commit()
                 notes.append(f"plot written to {self.plot_path}")
+                self.written.append(str(self.plot_path))
             except (UsageError, OSError) as error:
                 target.discard()
                 self.failed.append(f"cannot write --plot {str(self.plot_path)!r}: {error}")

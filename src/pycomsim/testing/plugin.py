@@ -103,13 +103,15 @@ def board(request: pytest.FixtureRequest, world: World) -> Board:
         del options["seeds"]
         options["seed"] = request.getfixturevalue("board_seed")  # this item's seed
     try:
-        return Board(*args, world=world, **options)
+        board = Board(*args, world=world, **options)
     except TypeError as error:
         raise pytest.UsageError(f"@pytest.mark.board: {error}") from None
+    board.script_dir = request.path.parent  # board.run("main.py") is next to the test file
+    return board
 
 
 @pytest.fixture
-def make_board(world: World) -> Callable[..., Board]:
+def make_board(request: pytest.FixtureRequest, world: World) -> Callable[..., Board]:
     """A factory for boards in the test's world: `a = make_board("lopy4", name="a")`. Without a name
     the first board of a type is named by its type, the next ones `type_2`, `type_3`, ..."""
 
@@ -120,7 +122,9 @@ def make_board(world: World) -> Callable[..., Board]:
                 n += 1
                 name = f"{board}_{n}"
             options["name"] = name
-        return Board(board, world=world, **options)
+        made = Board(board, world=world, **options)
+        made.script_dir = request.path.parent  # relative scripts are next to the test file
+        return made
 
     return make
 
