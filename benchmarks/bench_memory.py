@@ -28,14 +28,14 @@ def _child(edges: int) -> None:
         Pin = board.machine.Pin
         time = board.time
         p = Pin("P11", Pin.OUT)
-        trace = p._out.net.trace
+        trace = p._pad.net.trace
         while recorded(trace) < edges:
             for _ in range(10_000):
                 p.toggle()
                 time.sleep_us(500)
 
     board.run(main)
-    trace = board.pin("P11")._out.net.trace
+    trace = board.pad("P11").net.trace
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     hwm_kb = _vm_hwm_kb()
     in_memory = len(trace)

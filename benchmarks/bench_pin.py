@@ -36,7 +36,7 @@ def _ours_write(n: int) -> float:
             p.value(1)
             p.value(0)
         dt = clock_ns() - t
-        trace = p._out.net.trace
+        trace = p._pad.net.trace
         assert trace is not None and recorded(trace) >= 2 * n, "recording must be on"
         return dt / (2 * n)
 

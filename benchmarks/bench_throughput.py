@@ -26,7 +26,7 @@ def _blinker(board: Board):
 
 
 def _edges(board: Board) -> int:
-    return recorded(board.pin("P11")._out.net.trace)
+    return recorded(board.pad("P11").net.trace)
 
 
 def _run_world(n_boards: int, virtual_s: float) -> tuple[float, int]:

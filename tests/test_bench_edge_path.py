@@ -23,7 +23,7 @@ def test_the_generator_fast_path_makes_the_instants_of_the_general_formula(freq,
     assert "_rise" in repr(board.kernel._heap)  # whole-ns periods take the fast path
     n = 41
     board.kernel.run_until(gen._at(n - 1))
-    words = board.pin("P10")._out.net.trace.changes()[1:]  # [0] is the level at time 0
+    words = board.pad("P10").net.trace.changes()[1:]  # [0] is the level at time 0
     assert [t for t, _ in words] == _general_instants(gen, n)
     assert [lvl for _, lvl in words] == [1 - k % 2 for k in range(n)]
     assert gen.edges == n
@@ -34,7 +34,7 @@ def test_a_generator_started_in_the_past_catches_up_at_once_then_keeps_its_nomin
     board.kernel.run_until(2_500_000)
     gen = board.generator("P10", freq=1000, start=0)
     board.kernel.run_until(4_000_000)
-    changes = board.pin("P10")._out.net.trace.changes()
+    changes = board.pad("P10").net.trace.changes()
     # the edges due at 0, 0.5, 1, 1.5, 2 and 2.5 ms all happen at 2.5 ms (ending low), then on the grid
     assert [t for t, _ in changes if t > 2_500_000] == [3_000_000, 3_500_000, 4_000_000]
     assert changes[-4:] == [(2_500_000, 0), (3_000_000, 1), (3_500_000, 0), (4_000_000, 1)]
@@ -46,7 +46,7 @@ def test_a_non_integer_period_uses_the_general_edge_function():
     gen = board.generator("P10", freq=3000, start=0)  # 333333.33 ns
     assert "_edge" in repr(board.kernel._heap)
     board.kernel.run_until(2_000_000)
-    edges = [t for t, _ in board.pin("P10")._out.net.trace.changes() if t > 0]
+    edges = [t for t, _ in board.pad("P10").net.trace.changes() if t > 0]
     assert edges == _general_instants(gen, len(edges) + 1)[1:]
 
 
@@ -64,7 +64,7 @@ def _scenario(watcher_first: bool, stop_at_edge: bool = False):
             board.time.sleep(3600)
 
     k = board.kernel
-    net = board.pin("P10")._out.net
+    net = board.pad("P10").net
 
     def watcher(old, new, t):
         k.schedule(t, lambda _: log.append(("after", k.now)))

@@ -16,7 +16,7 @@ def _check_net(net, seen):
 def test_random_writes_on_wired_open_drain_and_push_pull_pins_keep_the_net_consistent():
     board = Board("lopy4", wires=["P11=P3", "P3=P19"], expansion=False)
     Pin = board.machine.Pin
-    net = board.pin("P11")._out.net
+    net = board.pad("P11").net
     seen = []
     net.watchers.append(lambda old, new, t: seen.append((old, new, t)))
     rng = random.Random(6)
@@ -50,7 +50,7 @@ def test_a_write_into_contention_reports_the_fault_and_strict_raises_in_the_scri
     board.run(main)
     assert isinstance(board.error, FaultError) and "contention" in str(board.error)
     assert reached == []
-    assert board.pin("P11")._out.net.level == 3
+    assert board.pad("P11").read() == 3
     assert [f.kind for f in board.world.faults] == ["contention"]
 
 
@@ -58,7 +58,7 @@ def test_a_write_that_only_changes_strength_tells_drive_watchers():
     board = Board("lopy4", expansion=False)
     Pin = board.machine.Pin
     p = Pin("P11", Pin.IN, Pin.PULL_DOWN)  # weak low
-    net = p._out.net
+    net = p._pad.net
     heard = []
     net.drive_watchers.append(heard.append)
     p.init(Pin.OPEN_DRAIN)

@@ -185,7 +185,7 @@ def test_a_lock_is_not_recursive_and_a_deadlock_ends_the_run(tmp_path):
         """,
     )
     # the main task waits forever and nothing else can wake it: the run without `until` is over
-    assert out(b) == "again\n" and b.blocked == {b.main_glet} and not b.busy()
+    assert out(b) == "again\n" and b.scheduler.blocked == {b.scheduler.main} and not b.busy()
     assert b.kernel.now < 1_000_000  # the heartbeat did not keep it going
 
 
@@ -227,7 +227,7 @@ def test_an_uncaught_exception_prints_modthread_message_and_ends_only_that_threa
         "ValueError: boom 7\n"
         "main goes on\n"
     )
-    assert b.error is None and not b.threads
+    assert b.error is None and not b.scheduler.threads
 
 
 def test_system_exit_and_thread_exit_end_a_thread_silently(tmp_path):
@@ -245,7 +245,7 @@ def test_system_exit_and_thread_exit_end_a_thread_silently(tmp_path):
         print('main')
         """,
     )
-    assert out(b) == "main\n" and not b.threads
+    assert out(b) == "main\n" and not b.scheduler.threads
 
 
 def test_a_non_callable_fails_in_the_thread_not_in_start_new_thread(tmp_path):
@@ -342,7 +342,9 @@ def test_machine_reset_ends_every_thread(tmp_path):
         """,
     )
     assert out(b).splitlines() == ["a 0", "b 0", "a 10", "b 10", "second boot"]
-    assert not b.threads and not b.busy()  # the run ended: nothing of the first boot is left
+    assert (
+        not b.scheduler.threads and not b.busy()
+    )  # the run ended: nothing of the first boot is left
 
 
 def test_machine_reset_from_a_thread_reboots_the_board(tmp_path):
@@ -361,7 +363,7 @@ def test_machine_reset_from_a_thread_reboots_the_board(tmp_path):
                 time.sleep_ms(5)
         """,
     )
-    assert out(b) == "rebooted\n" and b.boot_count == 2 and not b.threads
+    assert out(b) == "rebooted\n" and b.boot_count == 2 and not b.scheduler.threads
 
 
 def test_deepsleep_ends_every_thread(tmp_path):
@@ -381,7 +383,7 @@ def test_deepsleep_ends_every_thread(tmp_path):
             machine.deepsleep(100)
         """,
     )
-    assert out(b).startswith("tick\nwoke ") and b.boot_count == 2 and not b.threads
+    assert out(b).startswith("tick\nwoke ") and b.boot_count == 2 and not b.scheduler.threads
 
 
 def test_a_short_sleep_us_keeps_the_gil_from_other_threads(tmp_path):

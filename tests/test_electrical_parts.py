@@ -48,7 +48,7 @@ def test_without_expansion_p10_floats_and_a_button_is_a_new_part():
     board = Board("lopy4", expansion=False, world=quiet())
     Pin = board.machine.Pin
     Pin("P10", Pin.IN)
-    assert board.pin("P10")._out.net.level == FLOATING
+    assert board.pad("P10").read() == FLOATING
     button = board.button("P10")
     assert not hasattr(board, "expansion_board")
     assert board.button("P10") is button  # one button per pin
@@ -179,7 +179,7 @@ def test_external_pull_beats_the_internal_pull_and_loses_to_an_output():
     q = Pin("P3", Pin.IN, pull=Pin.PULL_UP)
     board.pull("P3", up=False)
     assert q() == 0
-    board.world.wire(board.pin("P3"), board.pin("P4"))
+    board.world.wire(board.pad("P3"), board.pad("P4"))
     Pin("P4", Pin.OUT, value=1)
     assert q() == 1
     assert board.world.faults == []
@@ -244,7 +244,7 @@ def test_timed_levels_drive_and_release():
     assert edges(board, "P11")[1:] == [(1_000_000, 1), (2_000_000, 0), (4_000_000, 1)]
     board.machine.Pin("P3", board.machine.Pin.IN)  # no pull: released means floating
     assert edges(board, "P3")[1:3] == [(1_000_000, 1), (2_000_000, 0)]
-    assert board.pin("P3")._out.net.level == FLOATING
+    assert board.pad("P3").read() == FLOATING
 
 
 @pytest.mark.parametrize(

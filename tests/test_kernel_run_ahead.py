@@ -23,7 +23,7 @@ def _blinker(board, period_us=500, prints_every=0):
 
 
 def _trace(board):
-    return board.pin("P11")._out.net.trace.changes()
+    return board.pad("P11").net.trace.changes()
 
 
 def test_a_board_records_the_same_edges_alone_and_among_fifteen_others():

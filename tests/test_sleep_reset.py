@@ -16,7 +16,7 @@ def run_script(board, tmp_path, source, until=None):
 
 
 def level(board, pin):
-    return board.pin(pin)._out.net.level
+    return board.pad(pin).read()
 
 
 DEEPSLEEP_HELD_LED = """

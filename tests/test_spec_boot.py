@@ -47,7 +47,7 @@ def test_uart_tx_p1_and_rgb_led_p2_keep_static_state(board_type):
 def test_uart_tx_idles_high_until_the_script_takes_the_pin():
     board = Board("lopy4", expansion=False)
     Pin = board.machine.Pin
-    assert board.pin("P1")._out.net.level == 1  # UART TX idles high
+    assert board.pad("P1").read() == 1  # UART TX idles high
     assert Pin("P1", Pin.IN, Pin.PULL_DOWN)() == 0  # configuring P1 disconnects the UART
 
 

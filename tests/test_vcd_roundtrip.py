@@ -56,7 +56,7 @@ def expected_changes(world: World, name: str, end: int) -> list[tuple[int, str]]
     board_name, _, pin_name = name.partition(".")
     pin = world.boards[board_name].pin(pin_name)
     out: list[tuple[int, str]] = []
-    for t, level in pin._out.net.trace.changes():
+    for t, level in pin._pad.net.trace.changes():
         if t > end:
             break
         value = "01zx"[level]

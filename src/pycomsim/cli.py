@@ -183,8 +183,8 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
         world.wire_spec(wire)
     for spec in args.press:
         ref, at, hold = _parse_press(spec)
-        pin = world.resolve_pin(ref)
-        _button(pin._b, pin._name, args.no_bounce).press(at=at, hold=hold)
+        pad = world.resolve_pad(ref)
+        _button(world.boards[pad.board_name], pad.name, args.no_bounce).press(at=at, hold=hold)
     if args.until is None and scenario.until is not None:
         args.until = scenario.until
     if args.host_python:
@@ -282,7 +282,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     sys.stdout.flush()  # the board printed its tracebacks there; the host lines follow on stderr
     for board, error in world.failed:
         text = board.format_exception(error)  # in a multi-board run each line gets 'name| '
-        sys.stderr.write("".join(board._prefix + line for line in text.splitlines(keepends=True)))
+        sys.stderr.write(
+            "".join(board.console.prefix + line for line in text.splitlines(keepends=True))
+        )
         status, code = "script raised", EXIT_SCRIPT_ERROR if code == EXIT_OK else code
     data = summary(world, wall_s=wall, status=status, extra={"written": outputs.written})
     if args.json:

@@ -53,3 +53,13 @@ class FaultError(PycomsimError, OSError):
 
 class NotSimulatedError(PycomsimError, NotImplementedError):
     """A firmware feature the board has but pycomsim does not simulate (network.Bluetooth, ...)."""
+
+
+class _Missing:
+    """The default of an optional argument that was not given (None is a value for some)."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING: object = _Missing()

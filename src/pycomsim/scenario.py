@@ -255,7 +255,7 @@ class _Builder:
             known = ", ".join(self.world.boards)
             raise self.fail(key, f"unknown board {board_name!r} in {ref!r} (boards: {known})")
         board = self.world.boards[board_name] if dot else next(iter(self.world.boards.values()))
-        pin = self.check(key, lambda: board.pin(pin_name))
+        pin = self.check(key, lambda: board.pad(pin_name))
         return board, pin
 
     def wires(self, table: Any) -> None:
@@ -280,7 +280,7 @@ class _Builder:
                 key = f"{section}[{i}]"
                 entry = self.keys(key, entry, required, optional)
                 board, pin = self.pin(f"{key}.pin", entry["pin"])
-                made.append(getattr(self, "make_" + section)(key, board, pin._name, entry))
+                made.append(getattr(self, "make_" + section)(key, board, pin.name, entry))
         return made
 
     def make_buttons(self, key: str, board: Any, pin: str, entry: dict) -> Any:
@@ -330,7 +330,7 @@ class _Builder:
             listen_board, listen_pin = self.pin(f"{key}.listen", entry["listen"])
             if listen_board is not board:
                 raise self.fail(f"{key}.listen", "must be a pin of the same board as pin")
-            listen = listen_pin._name
+            listen = listen_pin.name
         device = self.check(key, lambda: board.serial_device(drive=pin, listen=listen, **options))
         sends = entry.get("send", [])
         if not isinstance(sends, list):

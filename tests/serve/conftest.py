@@ -27,7 +27,7 @@ class ReplHarness:
         self.board = Board(board_type)
         self.out = bytearray()
         self.console = SerialConsole(self.board, self.out.extend)
-        self.board._stdout = CookedStream(self.console)
+        self.board.console.stdout = CookedStream(self.console)
         self.pyexec = Pyexec(self.board, self.console, flash)
         self.board.load(self.pyexec.main_task)
         self.board.world.run(until="10ms")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import ReplHarness
 
-from pycomsim.board import SOFT_RESET
+from pycomsim.firmware.reset_causes import SOFT_RESET
 from pycomsim.serve.pyexec import banner
 from pycomsim.serve.repl_input import autocomplete, continue_with_input
 

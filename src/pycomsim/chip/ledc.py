@@ -161,13 +161,16 @@ class SteadyWave:
         pin = self._pin()
         if pin is None or not self.signal.routed(pin):
             return False
-        net = pin._out.net
+        net = pin._pad.net
         if net.watchers or net.drive_watchers or net.trace is None:
             return False
         board = self.board
-        quiet = {id(pin._out), id(pin._pullres)}  # drivers that cannot change behind our back
+        quiet = {
+            id(pin._pad.gpio_driver),
+            id(pin._pad.pull_driver),
+        }  # drivers that cannot change behind our back
         quiet.update(id(d) for d in board.__dict__.get("signal_drivers", {}).values())
-        quiet.update(id(d) for d in board.peripherals.values())
+        quiet.update(id(d) for pad in board.pads.values() for d in pad.signal_drivers())
         return all(id(d) in quiet or d.code in (EXT_LO, EXT_HI) for d in net.drivers)
 
     def _make_compact(self, t: int) -> None:
@@ -176,19 +179,19 @@ class SteadyWave:
         self._next_edge = self.edge_after(t)
         pin = self._pin()
         assert pin is not None
-        self.board.world.__dict__.setdefault("steady_waves", set()).add(self)
+        self.board.world.steady_waves.add(self)
         waves = self.board.__dict__.setdefault("pad_waves", {})
         waves.setdefault(pin._name, set()).add(self)
-        pin._out.net.trace.flusher = self.flush  # type: ignore[union-attr]
+        pin._pad.net.trace.flusher = self.flush  # type: ignore[union-attr]
         self.board.kernel.schedule(t + GUARD_NS, self._guard, self._gen)
 
     def _uncompact(self) -> None:
         self.compact = False
-        self.board.world.__dict__.get("steady_waves", set()).discard(self)
+        self.board.world.steady_waves.discard(self)
         pin = self._pin()
         if pin is not None:
             self.board.__dict__.get("pad_waves", {}).get(pin._name, set()).discard(self)
-            trace = pin._out.net.trace
+            trace = pin._pad.net.trace
             if trace is not None and trace.flusher == self.flush:
                 trace.flusher = None
 
@@ -204,7 +207,7 @@ class SteadyWave:
             return
         pin = self._pin()
         assert pin is not None
-        net = pin._out.net
+        net = pin._pad.net
         trace = net.trace
         assert trace is not None
         period4, high4 = self.period << 2, self.high << 2  # type: ignore[operator]
@@ -244,7 +247,7 @@ class SteadyWave:
         pin = self._pin()
         if pin is None:
             return ()
-        net = pin._out.net
+        net = pin._pad.net
         return (id(net), len(net.watchers), len(net.drive_watchers), len(net.drivers))
 
     def recheck(self, t: int | None = None, *, force: bool = False) -> None:

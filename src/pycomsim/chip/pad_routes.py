@@ -42,8 +42,8 @@ def pin_deassign(pin: PinBase, *, pull_off: bool = True) -> None:
     pin._latch = 1
     pin._af_in = pin._af_out = -1
     pin._configure()
-    if pull_off and not pin._pad_frozen and pin._pullres.code != OFF:
-        pin._pullres.set(OFF, pin._b.now)
+    if pull_off and not pin._pad.frozen and pin._pad.pull_driver.code != OFF:
+        pin._pad.pull_driver.set(OFF, pin._board.now)
         pin._pad_pull = None
 
 
@@ -99,12 +99,9 @@ class OutputSignal:
         ledc_channel_config does (gpio_set_direction(OUTPUT) and gpio_matrix_out)."""
         driver = self.driver_for(pin)
         _routes(self.board)[pin._name] = self.index
-        if not pin._pad_frozen:
+        if not pin._pad.frozen:
             pin._pad_mode = OUT
-            pin._input_on = False
-            pin._drive = None
-            if pin._out.code != OFF:
-                pin._out.set(OFF, self.board.now)
+            pin._pad.hand_to_peripheral()
         self.pads[pin._name] = (pin, driver)
         self._drive(pin, driver, self.board.now)
 
@@ -114,14 +111,14 @@ class OutputSignal:
         driver = drivers.get(key)
         if driver is None:
             driver = drivers[key] = Driver(f"{self.board.name}.{pin._name} {self.name}")
-            self.board.world.attach(pin, driver, OFF)
+            self.board.world.attach(pin._pad, driver, OFF)
         return driver
 
     def routed(self, pin: PinBase) -> bool:
         return (
             _routes(self.board).get(pin._name) == self.index
             and pin._pad_mode != IN
-            and not pin._pad_frozen
+            and not pin._pad.frozen
         )
 
     def code_for(self, pin: PinBase, level: int) -> int:
@@ -156,11 +153,4 @@ class OutputSignal:
 def watch_input(pin: PinBase, fn: Callable[[int, int, int], None]) -> Callable[[], None]:
     """Call `fn(old, new, t)` on every level change of the pad's net; returns the unwatch function.
     The watcher follows the pad when a wire merges its net into another (Net.merge moves watchers)."""
-    pin._out.net.watchers.append(fn)
-
-    def unwatch() -> None:
-        net = pin._out.net
-        if fn in net.watchers:
-            net.watchers.remove(fn)
-
-    return unwatch
+    return pin._pad.watch(fn)

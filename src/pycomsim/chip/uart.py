@@ -56,7 +56,7 @@ class UartHardware:
         self.line_free = self.board.now
         self.tx.set(1, self.board.now)  # an idle line
         if self.rx_pin is not None and fmt is not None:
-            self._decoder = FrameDecoder(fmt, 1 if self.rx_pin._out.net.level == 1 else 0)
+            self._decoder = FrameDecoder(fmt, 1 if self.rx_pin._pad.read() == 1 else 0)
 
     def attach_tx(self, pin: PinBase) -> None:
         self.tx.claim(pin)
@@ -65,7 +65,7 @@ class UartHardware:
         self.detach_rx()
         self.rx_pin = pin
         if self.fmt is not None:
-            self._decoder = FrameDecoder(self.fmt, 1 if pin._out.net.level == 1 else 0)
+            self._decoder = FrameDecoder(self.fmt, 1 if pin._pad.read() == 1 else 0)
         self._unwatch = watch_input(pin, self._rx_edge)
 
     def detach_rx(self) -> None:

@@ -25,7 +25,8 @@ _boards: weakref.WeakSet[Board] = weakref.WeakSet()  # boards that run a host fu
 def _running_board() -> Board | None:
     task = getcurrent()
     for board in _boards:
-        if task is board.main_glet or task is board.irq.glet or task in board.threads:
+        cpu = board.scheduler
+        if task is cpu.main or task is cpu.interrupt_task or task in cpu.threads:
             return board
     return None
 

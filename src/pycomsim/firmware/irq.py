@@ -13,10 +13,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from greenlet import greenlet
-
 from .. import exc
-from ..sim.net import CONTENTION, FLOATING, HIGH, LOW
+from ..chip.pads import HIGH, LOW, X, Z
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -29,56 +27,56 @@ RISING, FALLING, BOTH, LOW_LEVEL, HIGH_LEVEL = 1, 2, 3, 4, 5
 class InterruptTask:
     def __init__(self, board: Board) -> None:
         self.board = board
+        self.cpu = board.scheduler
         self.queue: deque[PinBase] = deque()
         self.alive = True
         self.masked = False  # machine.disable_irq()
-        self.busy_wait = False  # inside a short sleep_us: the GIL is held, the task cannot run
         self.scheduled = False
         self.running = False  # inside the task body (running a handler or parked mid-handler)
         self.dropped = 0
         self.runs = 0
-        self.glet: greenlet | None = None
         # other interrupt sources held back while masked (the timer's alarm ISR): run at unmask
         self.on_unmask: list[Callable[[], None]] = []
-        self._watchers: dict[PinBase, tuple[object, Callable[[int, int, int], None]]] = {}
+        self._unwatch: dict[PinBase, Callable[[], None]] = {}
         # per pin: (the event log, its times.append, its keys.append, the index of the pin's
         # ('board', 'irq', pin) key), looked up once; spilling keeps the arrays, so the appends stay valid
         self._irq_keys: dict[
             PinBase, tuple[object, Callable[[int], None], Callable[[int], None], int]
         ] = {}
+        self.cpu.interrupts = self
 
     def reset(self) -> None:
         """After a reboot: empty queue, a new task, nothing watched."""
         self.queue.clear()
         self.alive = True
-        self.masked = self.busy_wait = self.scheduled = self.running = False
-        self.glet = None
+        self.masked = self.scheduled = self.running = False
         self.on_unmask.clear()
-        for pin in list(self._watchers):
-            self._unwatch(pin)
+        for unwatch in self._unwatch.values():
+            unwatch()
+        self._unwatch.clear()
 
-    # ---- edge detection (the GPIO peripheral) ----
+    # ---- edge detection (the GPIO peripheral's intr_type on each pad) ----
     def pin_configured(self, pin: PinBase) -> None:
         trigger = pin._pad_trigger
-        watching = pin._input_on and 1 <= trigger <= 5
-        old = self._watchers.get(pin)
-        if old is not None and (not watching or old[0] is not pin._out.net):
-            self._unwatch(pin)
-            old = None
-        if watching and old is None:
+        watching = pin._pad.input_enabled and 1 <= trigger <= 5
+        unwatch = self._unwatch.get(pin)
+        if unwatch is not None and not watching:
+            del self._unwatch[pin]
+            unwatch()
+        elif watching and unwatch is None:
             self._watch(pin)
         if watching and trigger >= LOW_LEVEL and self._level_holds(pin):
-            self.post(pin, self.board.now)
+            self.post(pin, self.cpu.now)
 
     def _watch(self, pin: PinBase) -> None:
-        net = pin._out.net
-        last = [_logic(net.level, 0)]
+        pad = pin._pad
+        last = [_logic(pad.read(), 0)]
         post = self.post  # bound once: the watcher runs on every edge of the net
 
         def on_change(old: int, new: int, t: int) -> None:
             before = last[0]
             now = last[0] = new if new <= HIGH else _logic(new, before)
-            if not pin._input_on:
+            if not pad.input_enabled:
                 return  # the pad just became an output: with its input path off it sees nothing
             trigger = pin._pad_trigger
             if trigger <= BOTH:  # edges first: the common case
@@ -87,25 +85,11 @@ class InterruptTask:
             elif now == (trigger == HIGH_LEVEL) and before != now:
                 post(pin, t)
 
-        net.watchers.append(on_change)
-        self._watchers[pin] = (net, on_change)
-
-    def _unwatch(self, pin: PinBase) -> None:
-        net, fn = self._watchers.pop(pin)
-        try:
-            net.watchers.remove(fn)  # type: ignore[attr-defined]
-        except ValueError:
-            pass
-
-    def rewatch_all(self) -> None:
-        """Nets were rebuilt (wiring): move every watcher to its pin's current net."""
-        for pin in list(self._watchers):
-            self._unwatch(pin)
-            self._watch(pin)
+        self._unwatch[pin] = pad.watch(on_change)
 
     def _level_holds(self, pin: PinBase) -> bool:
-        level = _logic(pin._out.net.level, 0)
-        return pin._input_on and level == (pin._pad_trigger == HIGH_LEVEL)
+        level = _logic(pin._pad.read(), 0)
+        return pin._pad.input_enabled and level == (pin._pad_trigger == HIGH_LEVEL)
 
     # ---- the queue ----
     def post(self, pin: PinBase, t: int) -> None:
@@ -115,9 +99,9 @@ class InterruptTask:
         if self.masked:
             pin._latched = True  # the GPIO status bit stays set until interrupts are enabled again
             return
-        heap = board.kernel._heap
-        if heap and heap[0][0] < t:  # the task ran ahead of other boards: their events go first
-            board._catch_up()
+        kernel = board.kernel
+        if kernel.earliest() < t:  # the task ran ahead of other boards: their events go first
+            self.cpu.catch_up()
         if len(self.queue) >= QUEUE_SIZE:
             self.dropped += 1
             board.world.recorder.event(t, board.name, "drop", pin._name)
@@ -133,7 +117,6 @@ class InterruptTask:
         rec[2](rec[3])
         if not self.scheduled and not self.running and self.alive:  # kick(), inlined: hot path
             self.scheduled = True
-            kernel = board.kernel
             if t <= kernel.now:  # an edge from a part or stimulus: usually the very next event
                 kernel.schedule_next(self._wakeup)
             else:
@@ -149,39 +132,24 @@ class InterruptTask:
         for pin in sorted(self.board.pins, key=lambda p: p._info.gpio):  # the ISR scans by GPIO
             if pin._latched:
                 pin._latched = False
-                self.post(pin, self.board.now)
+                self.post(pin, self.cpu.now)
         held, self.on_unmask = self.on_unmask, []
         for isr in held:
             isr()
-        self.kick(self.board.now)
+        self.kick(self.cpu.now)
 
     def _wakeup(self, _: object) -> None:
         self.scheduled = False
-        if not self.queue or self.masked or self.busy_wait or self.running or not self.alive:
+        if not self.queue or self.masked or self.cpu.busy_wait or self.running or not self.alive:
             return  # masked, in a short busy wait, already running or dead: the main task kicks again
-        board = self.board
-        kernel = board.kernel
-        loop = kernel.loop_glet
-        glet = self.glet
-        if glet is None or glet.dead:
-            glet = self.glet = greenlet(self._body, parent=loop)
-        # board.resume(glet), inlined (once per handler run): keep in step
-        if kernel._front is not None:
-            kernel.flush_front()
-        if board.now < kernel.now:
-            board.now = kernel.now
-        board.current = glet
-        if glet.parent is not loop:  # setting it checks for cycles: only when it changed
-            glet.parent = loop
-        glet.switch()
+        self.cpu.enter_interrupt_task(self._body)
 
     def _body(self) -> None:
-        from ..board import Reboot  # board imports this module
-
         board = self.board
-        world = board.world
+        cpu = self.cpu
         kernel = board.kernel
         queue = self.queue
+        dispatch = board.costs.irq_dispatch
         while True:
             self.running = True
             try:
@@ -191,9 +159,9 @@ class InterruptTask:
                     handler = pin._handler
                     if handler is None:
                         continue
-                    t = board.now = board.now + board.costs.irq_dispatch  # board.advance, inlined
+                    t = cpu.now = cpu.now + dispatch  # cpu.advance, inlined
                     if t >= kernel.next_time:
-                        board.sync()
+                        cpu.sync()
                     self.runs += 1
                     try:
                         handler(pin._arg)
@@ -204,35 +172,30 @@ class InterruptTask:
                         board.console_write(
                             exc.IRQ_UNHANDLED + "\n" + board.format_board_exception(error)
                         )
-                        world.recorder.event(board.now, board.name, "irq-task-died", repr(error))
+                        board.world.recorder.event(
+                            cpu.now, board.name, "irq-task-died", repr(error)
+                        )
                         break
                     if (
                         pin._pad_trigger >= LOW_LEVEL
                         and pin._handler is not None
                         and self._level_holds(pin)
                     ):
-                        self.post(pin, board.now)
-                    if board._gil_waiters:
-                        board.yield_gil()
-            except Reboot as reboot:  # machine.reset()/deepsleep() called from a handler
-                self.running = False
-                board._reboot(reboot)
-                return
+                        self.post(pin, cpu.now)
+                    if cpu.gil_waiters:
+                        cpu.yield_gil()
             finally:
                 self.running = False
-            if board._gil_waiters:  # release_gil(), only when a task waits
-                board.release_gil()
-            board.current = None
-            if world._run_until_idle:  # world.board_idle(board) only acts then: skip the call
-                world.board_idle(board)
-            kernel.loop_glet.switch()  # park until the next wakeup resumes us
+            if cpu.gil_waiters:  # release_gil(), only when a task waits
+                cpu.release_gil()
+            cpu.park_idle()  # until the next wakeup resumes us
 
 
 def _logic(level: int, previous: int) -> int:
     """What the input buffer sees: floating keeps the last value (pad capacitance), contention reads 0."""
     if level == LOW or level == HIGH:
         return level
-    if level == FLOATING:
+    if level == Z:
         return previous
-    assert level == CONTENTION
+    assert level == X
     return 0

@@ -7,7 +7,8 @@ import types
 from typing import TYPE_CHECKING, Any
 
 from .. import exc
-from ..board import (
+from ..sim.scheduler import Reboot
+from .reset_causes import (
     BROWN_OUT_RESET,
     DEEPSLEEP_RESET,
     HARD_RESET,
@@ -18,7 +19,6 @@ from ..board import (
     SOFT_RESET,
     ULP_WAKE,
     WDT_RESET,
-    Reboot,
 )
 
 if TYPE_CHECKING:
@@ -34,22 +34,23 @@ IRQ_LEVEL_MASKED = (
 def make_machine(board: Board) -> types.ModuleType:
     m = types.ModuleType("umachine")
     costs = board.costs
+    cpu = board.scheduler
 
     def reset() -> None:
-        board.advance(costs.machine_call)
+        cpu.advance(costs.machine_call)
         raise Reboot(WDT_RESET)  # the firmware resets through the watchdog
 
     def deepsleep(*args: Any) -> None:
         if len(args) > 1:
             raise exc.at_most(1, len(args))
-        board.advance(costs.machine_call)
+        cpu.advance(costs.machine_call)
         sleep_ns = None if not args else exc.get_int(args[0]) * 1_000_000
         if sleep_ns is not None and sleep_ns < 0:
             sleep_ns = (sleep_ns // 1_000_000 & 0xFFFFFFFF) * 1_000_000
         raise Reboot(DEEPSLEEP_RESET, sleep_ns)
 
     def pin_sleep_wakeup(pins: Any, mode: Any, enable_pull: Any = False) -> None:
-        board.advance(costs.machine_call)
+        cpu.advance(costs.machine_call)
         # machine_pin_sleep_wakeup checks the mode first, then looks the pins up (pin_find), then
         # esp_sleep_enable_ext1_wakeup refuses non-RTC pins
         mode = exc.get_int(mode)
@@ -61,30 +62,30 @@ def make_machine(board: Board) -> types.ModuleType:
         board.wake_pins = (found, mode, bool(enable_pull))  # each call replaces the previous set
 
     def reset_cause() -> int:
-        board.advance(costs.machine_call)
+        cpu.advance(costs.machine_call)
         return board.reset_cause
 
     def wake_reason() -> tuple[int, list | None]:
-        board.advance(costs.machine_call)
+        cpu.advance(costs.machine_call)
         reason, pins = board.wake_reason
         return reason, (list(pins) if pins is not None else None)
 
     def idle() -> None:
-        board.sleep_ns(costs.machine_call)  # waits for the next interrupt: handlers may run
+        cpu.sleep(costs.machine_call)  # waits for the next interrupt: handlers may run
 
     def unique_id() -> bytes:
-        board.advance(costs.machine_call)
+        cpu.advance(costs.machine_call)
         digest = hashlib.sha256(f"{board.name}/{board.seed}".encode()).digest()
         return (
             b"\x24\x0a\xc4" + digest[:3]
         )  # an Espressif OUI, the rest fixed by board name and seed
 
     def freq() -> int:
-        board.advance(costs.machine_call)
+        cpu.advance(costs.machine_call)
         return CPU_FREQ_HZ
 
     def disable_irq() -> int:
-        board.advance(costs.machine_call)
+        cpu.advance(costs.machine_call)
         state = IRQ_LEVEL_MASKED if board.irq.masked else 0
         board.irq.masked = True
         return state
@@ -92,7 +93,7 @@ def make_machine(board: Board) -> types.ModuleType:
     def enable_irq(*args: Any) -> None:
         if len(args) > 1:
             raise exc.at_most(1, len(args))
-        board.advance(costs.machine_call)
+        cpu.advance(costs.machine_call)
         state = exc.get_int(args[0]) if args else 0
         if state & 0xF == 0:
             board.irq.unmask()

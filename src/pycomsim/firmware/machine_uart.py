@@ -429,9 +429,9 @@ def _get_float(obj: Any) -> float:
 
 def _to_stdout(board: Board, data: bytes) -> None:
     """Bytes UART0 sends on P1: the serial terminal shows them (undecodable bytes as U+FFFD)."""
-    board._catch_up()
+    board.scheduler.catch_up()
     text = data.decode("utf-8", "replace")
-    board._console.append(text)  # board.output joins these
+    board.console.chunks.append(text)  # board.output joins these
     board.world.console(board, text)
 
 

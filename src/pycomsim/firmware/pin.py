@@ -11,8 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import exc
+from ..chip.pad_routes import pad_reconfigured
+from ..chip.pads import OPEN_DRAIN as PAD_OPEN_DRAIN
+from ..chip.pads import OUTPUT_OFF, PULL_NONE, PUSH_PULL, Pad
+from ..chip.pads import PULL_DOWN as PAD_PULL_DOWN
+from ..chip.pads import PULL_UP as PAD_PULL_UP
 from ..core.pinmap import PinInfo
-from ..sim.net import OFF, STRONG_HI, STRONG_LO, WEAK_HI, WEAK_LO, Driver, resolve
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -20,9 +24,10 @@ if TYPE_CHECKING:
 IN, OUT, OPEN_DRAIN = 1, 2, 7
 PULL_UP, PULL_DOWN = 1, 2
 IRQ_RISING, IRQ_FALLING, IRQ_LOW_LEVEL, IRQ_HIGH_LEVEL = 1, 2, 4, 5
-_MISSING: Any = object()
-# what the pad's output stage does with the latch, by pad mode: (code for 0, code for 1)
-_DRIVE_CODES = {OUT: (STRONG_LO, STRONG_HI), OPEN_DRAIN: (STRONG_LO, OFF)}
+_MISSING: Any = exc.MISSING
+# what the pad's output stage does, by pin mode
+_PAD_OUTPUT = {IN: OUTPUT_OFF, OUT: PUSH_PULL, OPEN_DRAIN: PAD_OPEN_DRAIN}
+_PAD_PULL = {None: PULL_NONE, PULL_UP: PAD_PULL_UP, PULL_DOWN: PAD_PULL_DOWN}
 _MODE_NAMES = {IN: "IN", OUT: "OUT", OPEN_DRAIN: "OPEN_DRAIN"}
 
 
@@ -45,7 +50,10 @@ class _PinType(_NamedType):
 
 class PinBase(metaclass=_PinType):
     __slots__ = (
-        "_b",
+        "_board",
+        "_cpu",
+        "_costs",
+        "_pad",
         "_info",
         "_name",
         "_mode",
@@ -57,19 +65,13 @@ class PinBase(metaclass=_PinType):
         "_trigger",
         "_handler",
         "_arg",
-        "_out",
-        "_pullres",
-        "_drive",
         "_pad_mode",
         "_pad_pull",
         "_pad_trigger",
-        "_pad_frozen",
-        "_input_on",
         "_latched",
         "_float_warned",
         "__weakref__",
     )
-    _board: Board
     _by_name: dict[str, PinBase]
 
     IN = IN
@@ -84,17 +86,17 @@ class PinBase(metaclass=_PinType):
 
     # ---- construction (by the board, not by scripts) ----
     @classmethod
-    def _create(cls, board: Board, info: PinInfo) -> PinBase:
+    def _create(cls, board: Board, info: PinInfo, pad: Pad) -> PinBase:
         self = object.__new__(cls)
-        self._b = board
+        self._board = board
+        self._cpu = board.scheduler
+        self._costs = board.costs
+        self._pad = pad
         self._info = info
         self._name = info.name
-        self._out = Driver(f"{board.name}.{info.name}", owner=self)
-        self._pullres = Driver(f"{board.name}.{info.name} pull")
         self._latched = False
         self._float_warned = False
         self._hold = False
-        self._pad_frozen = False
         self._handler = None
         self._arg = None
         self._static_state()
@@ -128,8 +130,7 @@ class PinBase(metaclass=_PinType):
         self._init(args, kwargs)
 
     def _init(self, args: tuple, kwargs: dict) -> None:
-        b = self._b
-        b.advance(b.costs.pin_config)
+        self._cpu.advance(self._costs.pin_config)
         mode, pull, value, alt = _parse_init(args, kwargs)
         mode = IN if mode is _MISSING else _valid_mode(mode)
         pull = _valid_pull(pull)
@@ -145,90 +146,50 @@ class PinBase(metaclass=_PinType):
             self._latch = 1 if value else 0
         self._trigger = 0
         self._configure()
-        if mode != OUT and b.input_notes:  # a pin whose input surprises people (chip/boot.py)
-            note = b.input_notes.pop(self._name, None)
+        notes = self._board.input_notes
+        if mode != OUT and notes:  # a pin whose input surprises people (board.py: P12)
+            note = notes.pop(self._name, None)
             if note is not None:
                 note()
 
     # ---- pin_obj_configure: push the fields to the pad ----
     def _configure(self) -> None:
-        if self._pad_frozen:
+        pad = self._pad
+        if pad.frozen:
             return  # gpio_pad_hold: the pad ignores everything until released
         mode = self._mode
         if self._info.input_only and mode != IN:
             return  # gpio_config refuses output modes on GPIO34-39 and configures nothing
-        self._b.release_peripheral(self)  # gpio_matrix_out: a peripheral no longer routed lets go
+        routed_out = self._af_out >= 0 and mode != IN  # pad driven by a peripheral, not the latch
+        board = self._board
+        board.matrix.take_back(self._name)  # gpio_matrix_out: the reset-time signal lets go
+        if "pad_routes" in board.__dict__:  # a peripheral routes signals: it re-checks this pad
+            pad_reconfigured(board, self)
         self._pad_mode = mode
         self._pad_pull = self._pull
         self._pad_trigger = self._trigger & 7  # the intr_type bit field is 3 bits wide
-        self._input_on = mode != OUT
-        routed_out = self._af_out >= 0 and mode != IN  # pad driven by a peripheral, not the latch
-        self._drive = None if routed_out else _DRIVE_CODES.get(mode)
-        t = self._b.now
-        pull_code = OFF
-        if not self._info.input_only:  # GPIO34-39 have no pull resistors
-            pull_code = (
-                WEAK_HI if self._pull == PULL_UP else WEAK_LO if self._pull == PULL_DOWN else OFF
-            )
-        drive = self._drive
-        out_code = OFF if drive is None else drive[self._latch]
-        if out_code != self._out.code or pull_code != self._pullres.code:
-            self._out.net.change_many(((self._out, out_code), (self._pullres, pull_code)), t)
-        self._b.irq.pin_configured(self)
+        pad.configure(
+            _PAD_OUTPUT[mode],
+            _PAD_PULL[self._pull],
+            mode != OUT,
+            self._latch,
+            latch_drives=not routed_out,
+        )
+        board.irq.pin_configured(self)
 
-    # ---- reading and writing: the hot path ----
+    # ---- reading and writing (the portable path; chip/fast_pin.py has the simulated pads' one) ----
     def value(self, v: Any = _MISSING, /, *rest: Any, **kw: Any) -> int | None:
         if rest or kw:
             raise exc.NO_KW_ERROR() if kw else exc.at_most(2, 2 + len(rest))
-        b = self._b
         if v is _MISSING:
-            t = b.now = b.now + b.cost_read
-            if t >= b.kernel.next_time:
-                b.sync()
+            self._cpu.advance(self._costs.pin_read)
             if self._mode == OUT:
-                return self._latch
-            level = self._out.net.level
-            return level if level < 2 else b.undefined_read(self, level)
-        t = b.now = b.now + b.cost_write
-        if t >= b.kernel.next_time:
-            b.sync()
-            t = b.now
+                return self._latch  # an OUT pin reads its latch, not the pad
+            level = self._pad.read()
+            return level if level < 2 else self._board.undefined_read(self, level)
+        self._cpu.advance(self._costs.pin_write)
         v = self._latch = 1 if v else 0
-        drive = self._drive
-        if drive is not None:
-            out = self._out
-            code = drive[v]
-            was = out.code
-            if was != code:
-                # Net.change inlined (a call is a fifth of a write's cost): keep the two in step;
-                # tests/test_bench_fast_path.py checks they agree. Literal codes save global
-                # lookups: 1 = STRONG_LO, 2 = STRONG_HI, 3 = CONTENTION.
-                net = out.net
-                c = net.counts
-                c[was] -= 1
-                c[code] += 1
-                out.code = code
-                if c[2] and not c[1]:
-                    level = 1
-                elif c[1] and not c[2]:
-                    level = 0
-                else:
-                    level = resolve(c)
-                old = net.level
-                if level != old:
-                    net.level = level
-                    record = net._record
-                    if record is not None:
-                        record(t << 2 | level)
-                    watchers = net.watchers
-                    if watchers:
-                        for watch in watchers:
-                            watch(old, level, t)
-                    if level == 3 and net.on_fault is not None:
-                        net.on_fault(net, net.strong_drivers(), t)
-                elif net.drive_watchers:
-                    for fn in net.drive_watchers:
-                        fn(t)
+        self._pad.write(v)
         return None
 
     def __call__(self, v: Any = _MISSING, /, *rest: Any, **kw: Any) -> int | None:
@@ -241,23 +202,15 @@ class PinBase(metaclass=_PinType):
     def toggle(self, *args: Any) -> None:
         if args:
             raise exc.takes(1, 1 + len(args))
-        b = self._b
-        t = b.now = b.now + b.cost_toggle
-        if t >= b.kernel.next_time:
-            b.sync()
+        self._cpu.advance(self._costs.pin_toggle)
         v = self._latch = 1 - self._latch
-        drive = self._drive
-        if drive is not None:
-            out = self._out
-            code = drive[v]
-            if out.code != code:
-                out.net.change(out, code, b.now)
+        self._pad.write(v)
 
     # ---- configuration queries ----
     def id(self, *args: Any) -> str:
         if args:
             raise exc.takes(1, 1 + len(args))
-        self._b.advance(self._b.costs.pin_query)
+        self._cpu.advance(self._costs.pin_query)
         return self._name
 
     def _setting(self, args: tuple) -> bool:
@@ -265,8 +218,7 @@ class PinBase(metaclass=_PinType):
         check that and charge a read or a reconfiguration; True when `args` sets a value."""
         if len(args) > 1:
             raise exc.at_most(2, 1 + len(args))
-        b = self._b
-        b.advance(b.costs.pin_config if args else b.costs.pin_query)
+        self._cpu.advance(self._costs.pin_config if args else self._costs.pin_query)
         return bool(args)
 
     def mode(self, *args: Any) -> int | None:
@@ -289,17 +241,13 @@ class PinBase(metaclass=_PinType):
         self._hold = bool(args[0])  # set first: the flag stays set even when the pin can't hold
         if not self._info.rtc:
             raise OSError(exc.HOLD_NOT_RTC)
-        if self._hold:
-            self._pad_frozen = True
-            self._drive = None  # writes update the latch but no longer reach the pad
-        else:
-            self._pad_frozen = False
+        self._pad.hold(self._hold)  # held: writes update the latch but no longer reach the pad
+        if not self._hold:
             self._configure()
         return None
 
     def callback(self, *args: Any, **kwargs: Any) -> None:
-        b = self._b
-        b.advance(b.costs.pin_callback)
+        self._cpu.advance(self._costs.pin_callback)
         trigger, handler, arg = _parse_callback(args, kwargs)
         if trigger != 0 and handler is not None:
             self._handler = handler
@@ -378,5 +326,39 @@ def named_pins_class(name: str, pins: dict[str, PinBase]) -> type:
     return _NamedType(name, (), dict(pins))
 
 
-def make_pin_class(board: Board) -> type[PinBase]:
-    return _PinType("Pin", (PinBase,), {"__slots__": (), "_board": board, "_by_name": {}})
+def make_pin_class(fast_path: dict[str, Any] | None = None) -> type[PinBase]:
+    """One Pin class per board (its `_by_name` table is the board's). `fast_path`: specialised
+    `value`/`__call__`/`toggle` for the pads in use (chip/fast_pin.py), else the portable ones."""
+    namespace: dict[str, Any] = {"__slots__": (), "_by_name": {}}
+    namespace.update(fast_path or {})
+    return _PinType("Pin", (PinBase,), namespace)
+
+
+def pin_init0(pins: list[PinBase], skipped: frozenset[str]) -> None:
+    """machpin.c pin_init0 at every boot: every pin IN with its pull-down and latch 0, except the
+    pins it skips, which keep the static state of esp32_prefix.c PIN(); held pads keep theirs."""
+    for pin in pins:
+        pin._static_state()
+        if pin._name not in skipped:
+            pin._pull = PULL_DOWN  # pin_config(IN, PULL_DOWN, value 0)
+        pin._configure()
+
+
+def pin_state(pin: PinBase) -> dict[str, Any]:
+    """What the script configured (mode, pull, latch, hold, callback) next to what the pad's net
+    really is (level 0, 1, 2=floating, 3=contention), for UIs and tests."""
+    return {
+        "name": pin._name,
+        "exp_name": pin._info.exp_name,
+        "mode": _MODE_NAMES.get(pin._mode, str(pin._mode)),
+        "pull": {None: None, PULL_UP: "PULL_UP", PULL_DOWN: "PULL_DOWN"}.get(
+            pin._pull, str(pin._pull)
+        ),
+        "value": pin._latch,
+        "level": pin._pad.read(),
+        "hold": pin._hold,
+        "trigger": pin._trigger,
+        "callback": pin._handler is not None and pin._trigger != 0,
+        "input_only": pin._info.input_only,
+        "rtc": pin._info.rtc,
+    }

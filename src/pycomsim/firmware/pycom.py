@@ -40,7 +40,7 @@ class PycomModule(types.ModuleType):
         if colour != self._colour:
             self._colour = colour
             b = self._board
-            b.world.recorder.event(b.now, b.name, "rgb", colour)
+            b.world.recorder.event(b.scheduler.now, b.name, "rgb", colour)
 
     def _set_heartbeat(self, on: bool) -> None:
         self._heartbeat = on
@@ -48,7 +48,9 @@ class PycomModule(types.ModuleType):
         if on:
             b = self._board
             b.kernel.schedule(
-                b.now + HEARTBEAT_PERIOD_NS - HEARTBEAT_ON_NS, self._beat, self._beat_generation
+                b.scheduler.now + HEARTBEAT_PERIOD_NS - HEARTBEAT_ON_NS,
+                self._beat,
+                self._beat_generation,
             )
         else:
             self._set_colour(0)
@@ -66,7 +68,7 @@ class PycomModule(types.ModuleType):
         b = self._board
         if len(args) > 1:
             raise exc.at_most(1, len(args))
-        b.advance(b.costs.pycom_call)
+        b.scheduler.advance(b.costs.pycom_call)
         if not args:
             return self._heartbeat
         on = bool(args[0])
@@ -78,7 +80,7 @@ class PycomModule(types.ModuleType):
         b = self._board
         if len(args) > 1:
             raise exc.at_most(1, len(args))
-        b.advance(b.costs.pycom_call)
+        b.scheduler.advance(b.costs.pycom_call)
         if self._heartbeat:  # checked first, with or without an argument
             raise OSError(exc.NOT_POSSIBLE)
         if not args:

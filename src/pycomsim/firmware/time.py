@@ -34,40 +34,41 @@ def _signed32(value: int) -> int:
 def make_time(board: Board) -> types.ModuleType:
     m = types.ModuleType("utime")
     costs = board.costs
+    cpu = board.scheduler
     rtc = board.system.rtc
     state = {"timezone": 0}
 
     def sleep_ms(ms: Any) -> None:
         ms = exc.get_int(ms) & MASK32  # mp_hal_delay_ms takes a uint32: negative means very long
-        board.advance(costs.sleep_call)
-        board.sleep_ns(ms * 1_000_000)
+        cpu.advance(costs.sleep_call)
+        cpu.sleep(ms * 1_000_000)
 
     def sleep(seconds: Any) -> None:
         sleep_ms(int(1000 * _get_float(seconds)))  # truncated to whole milliseconds
 
     def sleep_us(us: Any) -> None:
         us = exc.get_int(us) & MASK32
-        board.advance(costs.sleep_call)
-        board.sleep_ns(us * 1_000, busy=us <= BUSY_WAIT_MAX_US)
+        cpu.advance(costs.sleep_call)
+        cpu.sleep(us * 1_000, busy=us <= BUSY_WAIT_MAX_US)
 
     def ticks_ms() -> int:
-        board.advance(costs.time_call)
-        return ((board.now - board.boot_ns) // 1_000_000) & MASK32  # counts from this boot
+        cpu.advance(costs.time_call)
+        return ((cpu.now - board.boot_ns) // 1_000_000) & MASK32  # counts from this boot
 
     def ticks_us() -> int:
-        board.advance(costs.time_call)
-        return ((board.now - board.boot_ns) // 1_000) & MASK32
+        cpu.advance(costs.time_call)
+        return ((cpu.now - board.boot_ns) // 1_000) & MASK32
 
     def ticks_diff(end: Any, start: Any) -> int:
-        board.advance(costs.time_call)
+        cpu.advance(costs.time_call)
         return _signed32(exc.get_int(end) - exc.get_int(start))
 
     def ticks_add(ticks: Any, delta: Any) -> int:
-        board.advance(costs.time_call)
+        cpu.advance(costs.time_call)
         return (exc.get_int(ticks) + exc.get_int(delta)) & MASK32
 
     def time() -> int:
-        board.advance(costs.time_call)
+        cpu.advance(costs.time_call)
         return (
             rtc.us() // 1_000_000
         )  # the RTC (machine.RTC): the 1970 epoch at each boot but deep sleep
@@ -75,7 +76,7 @@ def make_time(board: Board) -> types.ModuleType:
     def _tuple(args: tuple, offset: int) -> tuple[int, ...]:
         if len(args) > 1:
             raise exc.at_most(1, len(args))
-        board.advance(costs.time_call)
+        cpu.advance(costs.time_call)
         seconds = rtc.us() // 1_000_000 if not args or args[0] is None else exc.get_int(args[0])
         t = host_time.gmtime(seconds + offset)
         return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, t.tm_wday, t.tm_yday)
@@ -87,7 +88,7 @@ def make_time(board: Board) -> types.ModuleType:
         return _tuple(args, 0)
 
     def mktime(tup: Any) -> int:
-        board.advance(costs.time_call)
+        cpu.advance(costs.time_call)
         if not isinstance(tup, (tuple, list)):
             raise TypeError(f"object '{type(tup).__name__}' isn't a tuple or list")
         if not 8 <= len(tup) <= 9:

@@ -146,11 +146,11 @@ def plot_timing(
     multi = len(world.boards) > 1
     rows = []
     for board, pin in selected:
-        trace = pin._out.net.trace
+        trace = pin.net.trace
         t, levels = _changes(trace, start, end)
         if pins is None and len(t) < 2:
             continue  # by default only pads that did something in the window
-        rows.append((f"{board.name}.{pin._name}" if multi else pin._name, t, levels))
+        rows.append((f"{board.name}.{pin.name}" if multi else pin.name, t, levels))
     if not rows and pins is None:
         raise UsageError(
             f"nothing to plot: no pad changed between {format_ns(start)} and {format_ns(end)} "

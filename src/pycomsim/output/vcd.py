@@ -101,8 +101,8 @@ class VcdStream:
         self.vars = []
         self.traces: list[Trace] = []
         for board, pin in signals:
-            self.vars.append(self.writer.register_var(board.name, pin._name, "wire", 1, init="x"))
-            self.traces.append(pin._out.net.trace)
+            self.vars.append(self.writer.register_var(board.name, pin.name, "wire", 1, init="x"))
+            self.traces.append(pin.net.trace)
         self.cursors = [0] * len(self.traces)
         self.written_to = -1  # every change before this time is in the file
         self.closed = False

@@ -174,7 +174,7 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     else:
         loop = ServeLoop(world, console, speed=speed, until_ns=until_ns, stderr=err)
     loop_holder.append(loop)
-    board._stdout = CookedStream(console)
+    board.console.stdout = CookedStream(console)
     pyexec = Pyexec(board, console, flash, main_name)
     board.program = pyexec.main_task
 

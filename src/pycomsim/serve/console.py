@@ -13,13 +13,10 @@ tracebacks; ``mp_hal_stdout_tx_strn_cooked``).
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from greenlet import getcurrent, greenlet
-
-from ..firmware.lang.mod_thread import block_task
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -50,33 +47,13 @@ class SerialConsole:
         reader = self._reader
         if reader is not None and self.rx:
             self._reader = None
-            board = self.board
-            board.blocked.discard(reader)
-            board.kernel.schedule(board.kernel.now, board._resume_task, reader)
+            self.board.scheduler.wake(reader)
 
     def _interrupt_main(self, _: object = None) -> None:
-        """Raise KeyboardInterrupt in the board's main task where it waits (a kernel event)."""
-        board = self.board
-        task = board.main_glet
-        if task is None or task.dead or task is getcurrent() or task in board.blocked:
-            return  # a _thread lock wait is not interruptible (xSemaphoreTake, portMAX_DELAY)
-        kernel = board.kernel
-        kernel.flush_front()
-        heap = kernel._heap
-        # drop the task's pending wakeup (its sleep's end): it must not wake it a second time
-        kept = [e for e in heap if not (e[3] is task and e[2] == board._resume_task)]
-        if len(kept) != len(heap):
-            heap[:] = kept
-            heapq.heapify(heap)
-            kernel.next_time = heap[0][0] if heap else kernel.next_time
-        if task in board._gil_waiters:
-            board._gil_waiters.remove(task)
-        if board.now < kernel.now:
-            board.now = kernel.now
-        board.current = task
-        if task.parent is not kernel.loop_glet:
-            task.parent = kernel.loop_glet
-        task.throw(KeyboardInterrupt())
+        """Raise KeyboardInterrupt in the board's main task where it waits (a kernel event); a _thread
+        lock wait is not interruptible (xSemaphoreTake, portMAX_DELAY)."""
+        cpu = self.board.scheduler
+        cpu.throw_into(cpu.main, KeyboardInterrupt())
 
     # ---- the board side (its main task) ----
     def read_char(self) -> int:
@@ -84,7 +61,7 @@ class SerialConsole:
         while not self.rx:
             self._reader = getcurrent()
             try:
-                block_task(self.board)
+                self.board.scheduler.block()
             finally:
                 self._reader = None
         byte = self.rx[0]

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit
 
-from ..board import SOFT_RESET, Reboot
 from ..firmware.lang.firmware_modules import FIRMWARE_VERSION, MCU_NAME, PLATFORM, SW_VERSION_NUMBER
 from ..firmware.loader import BoardImporter, exec_file
+from ..firmware.reset_causes import SOFT_RESET
+from ..sim.scheduler import Reboot
 from .console import ConsoleStdin
 from .readline import CTRL_A, CTRL_B, CTRL_C, CTRL_D, CTRL_E, History, ReadLine
 from .repl_input import autocomplete, continue_with_input

@@ -2,13 +2,16 @@
 boards) form a cluster, and so do all boards that use the network; boards in different clusters share nothing but the virtual clock.
 
 The kernel uses this to let a board's task run ahead past another cluster's task switches (see
-`Board.sync`): a board of another cluster cannot change anything this board can see, so only this
+`Scheduler.sync`): a board of another cluster cannot change anything this board can see, so only this
 cluster's own events (and every event that is not a plain task resume) bound how far it may run.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from .net import Net
+from .scheduler import Scheduler
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -27,11 +30,10 @@ def clusters(world: World) -> dict[Board, frozenset[Board]]:
         return b
 
     for board in boards:
-        for pin in board.pins:
-            for driver in pin._out.net.drivers:
-                owner = driver.owner
-                other = getattr(owner, "_b", None)
-                if other is not None and other is not board and other in parent:
+        for pad in board.pads.values():
+            for driver in pad.net.drivers:
+                other = world.boards.get(getattr(driver.owner, "board_name", None))  # type: ignore[arg-type]
+                if other is not None and other is not board:
                     parent[root(other)] = root(board)
     # boards on a network (LoRa, WLAN, sockets) can reach each other at any time: one cluster
     networked = [b for b in boards if b.name in world.networked]
@@ -42,3 +44,27 @@ def clusters(world: World) -> dict[Board, frozenset[Board]]:
         groups.setdefault(root(b), set()).add(b)
     everyone = frozenset(boards)
     return {b: everyone - groups[root(b)] for b in boards}
+
+
+_RESUME_TASK = Scheduler.resume_when_free  # what a task switch looks like in the heap
+
+
+def run_ahead_limit(board: Board) -> int:
+    """How far `board`'s running task may go before it must let the kernel run: the next event, or
+    past other clusters' task switches (they cannot affect it). Cached on the wiring generation
+    (`Net.merges`), the board count and the boards on the network."""
+    world = board.world
+    kernel = board.kernel
+    if len(world.boards) < 2:
+        return kernel.next_time
+    key = (len(world.boards), Net.merges, len(world.networked))  # all that clusters depend on
+    cache: tuple[Any, dict[Board, frozenset[Scheduler]]] | None = world.cluster_cache
+    if cache is None or cache[0] != key:
+        foreign = {
+            b: frozenset(o.scheduler for o in others) for b, others in clusters(world).items()
+        }
+        cache = world.cluster_cache = (key, foreign)
+    foreign = cache[1].get(board)
+    if not foreign:
+        return kernel.next_time
+    return kernel.run_ahead_limit(foreign, _RESUME_TASK)

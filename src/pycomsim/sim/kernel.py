@@ -10,7 +10,7 @@ loop, which processes everything earlier first (conservative discrete-event sche
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 from greenlet import getcurrent, greenlet
@@ -75,6 +75,25 @@ class Kernel:
         if self._front is not None:
             heappush(self._heap, self._front)
             self._front = None
+
+    def earliest(self) -> int:
+        """The time of the earliest event in the heap (NEVER when there is none)."""
+        heap = self._heap
+        return heap[0][0] if heap else NEVER
+
+    def cancel(self, fn: Callable[[Any], None], arg: Any) -> int:
+        """Drop every pending event `fn(arg)` (compared with ==, as bound methods are); returns how
+        many were dropped."""
+        self.flush_front()
+        heap = self._heap
+        kept = [e for e in heap if not (e[3] is arg and e[2] == fn)]
+        dropped = len(heap) - len(kept)
+        if dropped:
+            heap[:] = kept
+            heapify(heap)
+            if heap and heap[0][0] < self.next_time:
+                self.next_time = heap[0][0]
+        return dropped
 
     def pending(self) -> int:
         return len(self._heap) + (self._front is not None)

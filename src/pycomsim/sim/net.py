@@ -76,7 +76,7 @@ class Net:
         "watchers",
         "drive_watchers",
         "trace",
-        "_record",
+        "record",
         "on_fault",
     )
 
@@ -90,7 +90,7 @@ class Net:
         # fn(t): the drivers changed but the level did not (weak low -> strong low): LEDs care
         self.drive_watchers: list[Callable[[int], None]] = []
         self.trace = trace
-        self._record = trace.append if trace is not None else None
+        self.record = trace.append if trace is not None else None
         self.on_fault: Callable[[Net, list[Driver], int], None] | None = None
 
     def attach(self, driver: Driver) -> None:
@@ -100,7 +100,7 @@ class Net:
 
     def set_trace(self, trace: Trace | None) -> None:
         self.trace = trace
-        self._record = trace.append if trace is not None else None
+        self.record = trace.append if trace is not None else None
 
     def change(self, driver: Driver, code: int, t: int) -> None:
         c = self.counts
@@ -117,7 +117,7 @@ class Net:
         old = self.level
         if level != old:  # _commit inlined: this is every recorded edge of a toggle loop
             self.level = level
-            record = self._record
+            record = self.record
             if record is not None:
                 record(t << 2 | level)
             for watch in self.watchers:
@@ -146,8 +146,8 @@ class Net:
         # keep in step with the inlined copy in change()
         old = self.level
         self.level = level
-        if self._record is not None:
-            self._record(t << 2 | level)
+        if self.record is not None:
+            self.record(t << 2 | level)
         self._notify(old, level, t)
 
     def _notify(self, old: int, level: int, t: int) -> None:
@@ -156,6 +156,23 @@ class Net:
         # after the watchers: a strict run raises from on_fault, and everyone has seen the change by then
         if level == CONTENTION and self.on_fault is not None:
             self.on_fault(self, self.strong_drivers(), t)
+
+    def quiet(self) -> Callable[[int], None]:
+        """Stop telling watchers and the recorder of changes (a boot reconfigures many pads in one
+        instant); the function returned restores them at time t, recording the level then and
+        telling watchers of the net change from before to after."""
+        before, watchers, record = self.level, self.watchers, self.record
+        self.watchers, self.record = [], None
+
+        def restore(t: int) -> None:
+            self.watchers, self.record = watchers, record
+            if self.trace is not None:
+                record_level(self.trace, t, self.level)
+            if self.level != before:
+                for watch in watchers:
+                    watch(before, self.level, t)
+
+        return restore
 
     def settle(self, t: int) -> None:
         """Recompute the level from scratch (after wiring or attaching a part) and record it."""

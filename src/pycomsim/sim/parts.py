@@ -8,22 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from greenlet import getcurrent
-
 from ..units import parse_duration
 from .bounce import Bounce, make_bounce
 from .net import EXT_HI, EXT_LO, HIGH, LOW, OFF, STRONG_HI, STRONG_LO, Driver
 
 if TYPE_CHECKING:
     from ..board import Board
-    from ..firmware.pin import PinBase
+    from ..chip.pads import Pad
 
 
 def board_now(board: Board) -> int:
     """The board's time when called from its running script, else the kernel's (a test or a part)."""
-    if board.current is not None and getcurrent() is board.current:
-        return board.now
-    return board.kernel.now
+    return board.scheduler.time_now()
 
 
 def when(board: Board, at: int | str | None, what: str) -> int:
@@ -39,28 +35,28 @@ class Led:
         self, board: Board, pin: str, *, active_low: bool = False, name: str | None = None
     ) -> None:
         self.board = board
-        self.pin: PinBase = board.pin(pin)
+        self.pad: Pad = board.pad(pin)
         self.active_low = active_low
-        self.name = name or f"LED on {self.pin._name}"
-        self.on = self._lit(self.pin._out.net.level)
+        self.name = name or f"LED on {self.pad.name}"
+        self.on = self._lit(self.pad.net.level)
         # The recorder keeps the on/off changes as a trace (8 bytes each, spilled to disk on long
         # runs); `history` reads it back, so a long blink loop costs no Python objects here.
         self._trace = board.world.recorder.led_trace(
             board.name, self.name, board.kernel.now, self.on
         )
-        self.pin._out.net.watchers.append(self._changed)
-        self.pin._out.net.drive_watchers.append(self._drive_changed)
+        self.pad.net.watchers.append(self._changed)
+        self.pad.net.drive_watchers.append(self._drive_changed)
 
     def _lit(self, level: int) -> bool:
         # An LED needs milliamps: a strong driver on its lit side, not a 45 kOhm pull (the boot
         # pull-down leaves the expansion LED dark).
-        counts = self.pin._out.net.counts
+        counts = self.pad.net.counts
         if self.active_low:
             return level == LOW and counts[STRONG_LO] > 0
         return level == HIGH and counts[STRONG_HI] > 0
 
     def _drive_changed(self, t: int) -> None:
-        self._changed(-1, self.pin._out.net.level, t)
+        self._changed(-1, self.pad.net.level, t)
 
     def _changed(self, old: int, new: int, t: int) -> None:
         on = self._lit(new)
@@ -80,7 +76,7 @@ class Led:
         return sum(1 for word in self._trace.words(1) if word & 3)
 
     def __repr__(self) -> str:
-        return f"<Led {self.board.name}.{self.pin._name} {'on' if self.on else 'off'}>"
+        return f"<Led {self.board.name}.{self.pad.name} {'on' if self.on else 'off'}>"
 
 
 class PullResistor:
@@ -88,15 +84,38 @@ class PullResistor:
     than any output."""
 
     def __init__(self, board: Board, pin: str, *, up: bool = True) -> None:
-        self.pin = board.pin(pin)
+        self.pad = board.pad(pin)
         self.up = up
-        self.driver = Driver(
-            f"{board.name}.{self.pin._name} external pull-{'up' if up else 'down'}"
-        )
-        board.world.attach(self.pin, self.driver, EXT_HI if up else EXT_LO)
+        self.driver = Driver(f"{board.name}.{self.pad.name} external pull-{'up' if up else 'down'}")
+        board.world.attach(self.pad, self.driver, EXT_HI if up else EXT_LO)
 
     def __repr__(self) -> str:
         return f"<PullResistor {self.driver.name}>"
+
+
+class Probe:
+    """A lab probe on a pad: drives it strongly high or low, or lets it go (the web UI's pin menu).
+    Changes happen as kernel events, so they land between the board's own steps."""
+
+    LEVELS = {"high": STRONG_HI, "low": STRONG_LO, "release": OFF}
+
+    def __init__(self, board: Board, pin: str, *, name: str = "web probe") -> None:
+        self.board = board
+        self.pad = board.pad(pin)
+        self.driver = Driver(f"{board.name}.{self.pad.name} {name}")
+        board.world.attach(self.pad, self.driver, OFF)
+
+    @property
+    def level(self) -> str | None:
+        """'high', 'low', or None when released."""
+        code = self.driver.code
+        return None if code == OFF else ("high" if code == STRONG_HI else "low")
+
+    def drive(self, level: str) -> None:
+        """'high', 'low' or 'release', now."""
+        code = self.LEVELS[level]
+        kernel = self.board.kernel
+        kernel.schedule(kernel.now, lambda _: self.driver.set(code, kernel.now))
 
 
 class Button:
@@ -112,11 +131,11 @@ class Button:
         bounce: Bounce | bool | dict[str, Any] | None = True,
     ) -> None:
         self.board = board
-        self.pin = board.pin(pin)
+        self.pad = board.pad(pin)
         self.name = name or "button"
         self.bounce = make_bounce(bounce)
-        self.driver = Driver(f"{board.name}.{self.pin._name} {self.name}")
-        board.world.attach(self.pin, self.driver)
+        self.driver = Driver(f"{board.name}.{self.pad.name} {self.name}")
+        board.world.attach(self.pad, self.driver)
         self.pressed = False  # what the finger does
         self.closed = False  # what the contact does (differs during a bounce burst)
         self.presses = 0
@@ -163,7 +182,7 @@ class Button:
         return self.press(at=at, hold=hold)
 
     def __repr__(self) -> str:
-        return f"<Button {self.board.name}.{self.pin._name} {'pressed' if self.pressed else 'released'}>"
+        return f"<Button {self.board.name}.{self.pad.name} {'pressed' if self.pressed else 'released'}>"
 
 
 class ExpansionBoard:
@@ -179,15 +198,15 @@ class ExpansionBoard:
 def button_for(board: Board, pin: str, **options: Any) -> Button:
     """`board.button(pin)`: the expansion-board button for P10/G17 when the expansion board is on,
     else the button already on that pin, else a new one."""
-    target = board.pin(pin)
+    target = board.pad(pin)
     exp = getattr(board, "expansion_board", None)
     parts = _parts(board)
-    if exp is not None and target is exp.button.pin:
+    if exp is not None and target is exp.button.pad:
         button = exp.button
     else:
-        button = parts.get(("button", target._name))
+        button = parts.get(("button", target.name))
         if button is None:
-            button = parts[("button", target._name)] = Button(board, pin, **options)
+            button = parts[("button", target.name)] = Button(board, pin, **options)
             return button
     if "bounce" in options:
         button.bounce = make_bounce(options["bounce"])
@@ -198,14 +217,14 @@ def button_for(board: Board, pin: str, **options: Any) -> Button:
 
 def led_for(board: Board, pin: str, **options: Any) -> Led:
     """`board.led(pin)`: the expansion-board LED for P9/G16, else the LED already on that pin, else a new one."""
-    target = board.pin(pin)
+    target = board.pad(pin)
     exp = getattr(board, "expansion_board", None)
-    if exp is not None and target is exp.led.pin and not options:
+    if exp is not None and target is exp.led.pad and not options:
         return exp.led
     parts = _parts(board)
-    led = parts.get(("led", target._name))
+    led = parts.get(("led", target.name))
     if led is None:
-        led = parts[("led", target._name)] = Led(board, pin, **options)
+        led = parts[("led", target.name)] = Led(board, pin, **options)
     return led
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 def make_tick(board: Board) -> Callable[[int], None]:
     """The charge function of `board`'s instrumented code: `tick(ns)` at every basic block."""
     kernel = board.kernel
+    cpu = board.scheduler
     irq = board.irq
     left = GIL_VM_DIVISOR
     slice_end = 0  # the FreeRTOS tick that ends the running task's time slice
@@ -38,7 +39,7 @@ def make_tick(board: Board) -> Callable[[int], None]:
 
     def tick(cost: int) -> None:
         nonlocal left
-        t = board.now = board.now + cost
+        t = cpu.now = cpu.now + cost
         left -= 1
         if left and t < kernel.next_time:
             return
@@ -51,39 +52,38 @@ def make_tick(board: Board) -> Callable[[int], None]:
         if left > 0:
             return
         left = GIL_VM_DIVISOR
-        task = board.current
-        if task is None or task is irq.glet or getcurrent() is not task:
+        task = cpu.current
+        if task is None or task is cpu.interrupt_task or getcurrent() is not task:
             return  # the interrupt task outranks everyone; host code has no GIL to give
         if task is not slice_task:  # a task that just got the CPU runs to the next RTOS tick
             slice_task = task
-            slice_end = (board.now // RTOS_TICK_NS + 1) * RTOS_TICK_NS
+            slice_end = (cpu.now // RTOS_TICK_NS + 1) * RTOS_TICK_NS
         handler_due = bool(irq.queue) and irq.alive and not irq.masked and not irq.running
-        thread_due = bool(board._gil_waiters) and board.now >= slice_end
+        thread_due = bool(cpu.gil_waiters) and cpu.now >= slice_end
         if not (handler_due or thread_due):
             return
         if thread_due:
-            slice_end = (board.now // RTOS_TICK_NS + 1) * RTOS_TICK_NS
+            slice_end = (cpu.now // RTOS_TICK_NS + 1) * RTOS_TICK_NS
         give_gil(handler_due, thread_due)
 
     def hold_gil_sync() -> None:
-        was = irq.busy_wait
-        irq.busy_wait = True  # the running task keeps the GIL: due tasks wait (Board._resume_task)
+        was = cpu.busy_wait
+        cpu.busy_wait = True  # the running task keeps the GIL: due tasks wait (resume_when_free)
         try:
-            board.sync(faults=False)  # a strict run's fault surfaces at the next API call
+            cpu.sync(faults=False)  # a strict run's fault surfaces at the next API call
         finally:
-            irq.busy_wait = was
+            cpu.busy_wait = was
 
     def give_gil(handler_due: bool, thread_due: bool) -> None:
         """MP_THREAD_GIL_EXIT; MP_THREAD_GIL_ENTER: whoever outranks or shares waits no more."""
-        me = board.current
-        now = board.now
+        me = cpu.current
+        now = cpu.now
         if handler_due:
             irq.kick(now)  # first: priority 11 runs before the tasks of priority 5
         if thread_due:
-            board.release_gil()
-        kernel.schedule(now, board._resume_task, me)
+            cpu.release_gil()
+        kernel.schedule(now, cpu.resume_when_free, me)
         kernel.loop_glet.switch()
-        if board.pending_fault is not None:
-            board._raise_pending_fault()
+        cpu.after_switch()
 
     return tick

@@ -86,14 +86,14 @@ class SerialDevice:
         self._line_free = 0
         self.driver: Driver | None = None
         if drive is not None:
-            pin = board.pin(drive)
-            self.driver = Driver(f"{board.name}.{pin._name} {self.name}")
-            board.world.attach(pin, self.driver, STRONG_HI)
+            pad = board.pad(drive)
+            self.driver = Driver(f"{board.name}.{pad.name} {self.name}")
+            board.world.attach(pad, self.driver, STRONG_HI)
         self._decoder: FrameDecoder | None = None
         if listen is not None:
-            pin = board.pin(listen)
-            self._decoder = FrameDecoder(self.fmt, 1 if pin._out.net.level == 1 else 0)
-            pin._out.net.watchers.append(self._edge)
+            pad = board.pad(listen)
+            self._decoder = FrameDecoder(self.fmt, 1 if pad.read() == 1 else 0)
+            pad.watch(self._edge)
 
     # ---- what it got ----
     @property

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fractions import Fraction
-from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
 from ..units import parse_duration
@@ -50,7 +49,7 @@ class SignalGenerator:
         if isinstance(duty, bool) or not isinstance(duty, (int, float)) or not 0 <= duty <= 1:
             raise ValueError(f"bad generator duty {duty!r}: expected a number in [0, 1]")
         self.board = board
-        self.pin = board.pin(pin)
+        self.pad = board.pad(pin)
         self.freq = float(freq)
         self.duty = float(duty)
         self.start = when(board, start, "generator start")
@@ -62,8 +61,8 @@ class SignalGenerator:
             raise ValueError(f"bad generator freq {freq!r}: the period is below 2 ns")
         self.name = name or "signal generator"
         self._lo, self._hi = _codes(open_drain)
-        self.driver = Driver(f"{board.name}.{self.pin._name} {self.name}")
-        board.world.attach(self.pin, self.driver, OFF)
+        self.driver = Driver(f"{board.name}.{self.pad.name} {self.name}")
+        board.world.attach(self.pad, self.driver, OFF)
         self.edges = 0
         self._high_ns = round(self.period_ns * self.duty)
         period = Fraction(10**9) / Fraction(self.freq)
@@ -113,12 +112,7 @@ class SignalGenerator:
             driver.net.change(driver, self._hi, now)  # type: ignore[union-attr]
         self.edges += 1
         at += self._high_ns
-        # kernel.schedule(at, self._fall, at), inlined (two per generated period): keep in step
-        t = at if at > now else now
-        kernel._seq += 1
-        heappush(kernel._heap, (t, kernel._seq, self._then_fall, at))
-        if t < kernel.next_time:
-            kernel.next_time = t
+        kernel.schedule(at, self._then_fall, at)  # the kernel clamps an instant in the past to now
 
     def _fall(self, at: int) -> None:
         kernel = self._kernel
@@ -128,11 +122,7 @@ class SignalGenerator:
             driver.net.change(driver, self._lo, now)  # type: ignore[union-attr]
         self.edges += 1
         at += self._low_ns
-        t = at if at > now else now  # kernel.schedule(at, self._rise, at), inlined
-        kernel._seq += 1
-        heappush(kernel._heap, (t, kernel._seq, self._then_rise, at))
-        if t < kernel.next_time:
-            kernel.next_time = t
+        kernel.schedule(at, self._then_rise, at)  # the kernel clamps an instant in the past to now
 
     def __repr__(self) -> str:
         return f"<SignalGenerator {self.driver.name} {self.freq:g} Hz duty {self.duty:g}>"
@@ -152,7 +142,7 @@ class LevelSequence:
         name: str | None = None,
     ) -> None:
         self.board = board
-        self.pin = board.pin(pin)
+        self.pad = board.pad(pin)
         self.name = name or "level source"
         lo, hi = _codes(open_drain)
         self.steps: list[tuple[int, int]] = []
@@ -165,8 +155,8 @@ class LevelSequence:
                 raise ValueError(f"bad level {level!r} in entry #{i}: expected 0, 1 or 'z'")
             word = LEVEL_WORDS[level]
             self.steps.append((t, OFF if word is None else (hi if word else lo)))
-        self.driver = Driver(f"{board.name}.{self.pin._name} {self.name}")
-        board.world.attach(self.pin, self.driver, OFF)
+        self.driver = Driver(f"{board.name}.{self.pad.name} {self.name}")
+        board.world.attach(self.pad, self.driver, OFF)
         for t, code in self.steps:
             board.kernel.schedule(t, self._apply, code)
 

@@ -17,7 +17,7 @@ from ..units import format_ns, parse_duration
 
 if TYPE_CHECKING:
     from ..board import Board
-    from ..firmware.pin import PinBase
+    from ..chip.pads import Pad
     from .recorder import Trace
     from .world import World
 
@@ -43,13 +43,11 @@ def end_time(world: World) -> int:
     return t
 
 
-def select_pins(
-    world: World, pins: Iterable[str] | str | None = None
-) -> list[tuple[Board, PinBase]]:
+def select_pins(world: World, pins: Iterable[str] | str | None = None) -> list[tuple[Board, Pad]]:
     """(board, pin) pairs for 'P9', 'G16' or 'board.P9' names (a str may list them with commas);
     None means every pad of every board. An unknown name is a UsageError (a ValueError) naming it."""
     if pins is None:
-        return [(b, p) for b in world.boards.values() for p in b.pins]
+        return [(b, p) for b in world.boards.values() for p in b.pads.values()]
     if isinstance(pins, str):
         pins = [p for p in pins.split(",")]
     selected = []
@@ -57,9 +55,10 @@ def select_pins(
         ref = str(ref).strip()
         if not ref:
             raise UsageError(f"empty pin name in {pins!r}")
-        pin = world.resolve_pin(ref)
-        if (pin._b, pin) not in selected:
-            selected.append((pin._b, pin))
+        pad = world.resolve_pad(ref)
+        board = world.boards[pad.board_name]
+        if (board, pad) not in selected:
+            selected.append((board, pad))
     if not selected:
         raise UsageError("no pins selected: give names like P9,P10")
     return selected
@@ -72,8 +71,8 @@ class PinTrace:
         self, board: Board, pin: str, start: int | str = 0, end: int | str | None = None
     ) -> None:
         self.board = board
-        self.pin: PinBase = board.pin(pin)  # ValueError naming an unknown pin
-        self.name = f"{board.name}.{self.pin._name}"
+        self.pad: Pad = board.pad(pin)  # ValueError naming an unknown pin
+        self.name = f"{board.name}.{self.pad.name}"
         self.start = parse_duration(start, "start")
         self._end = None if end is None else parse_duration(end, "end")
         if self._end is not None and self._end < self.start:
@@ -84,7 +83,7 @@ class PinTrace:
     # ---- raw data ----
     @property
     def trace(self) -> Trace:
-        return self.pin._out.net.trace
+        return self.pad.net.trace
 
     @property
     def end(self) -> int:
@@ -92,7 +91,7 @@ class PinTrace:
 
     def window(self, start: int | str, end: int | str | None = None) -> PinTrace:
         """The same pad, looked at between `start` and `end` only."""
-        return PinTrace(self.board, self.pin._name, start, end)
+        return PinTrace(self.board, self.pad.name, start, end)
 
     def _changes(self) -> tuple[list[int], list[int]]:
         """Times and levels of the net's changes up to `end`, one per instant (the last)."""

@@ -17,7 +17,7 @@ from .recorder import Recorder, record_level
 
 if TYPE_CHECKING:
     from ..board import Board
-    from ..firmware.pin import PinBase
+    from ..chip.pads import Pad
 
 
 @dataclass
@@ -47,6 +47,8 @@ class World:
         self.warnings: list[Report] = []
         self.failed: list[tuple[Board, BaseException]] = []
         self._run_until_idle = False
+        self.cluster_cache: Any = None  # sim/clusters.py: which boards can affect which
+        self.steady_waves: set[Any] = set()  # chip/ledc.py waves written into traces in blocks
         self._stderr = stderr
         self._fault_index: dict[tuple[str, tuple[str, ...]], Report] = {}
         self.radio = Radio(self)  # the LoRa channel every board's radio shares (sim/radio.py)
@@ -57,11 +59,11 @@ class World:
         if board.name in self.boards:
             raise UsageError(f"a board named {board.name!r} is already in this run")
         self.boards[board.name] = board
-        for pin in board.pins:
-            self._track_net(pin._out.net)
+        for pad in board.pads.values():
+            self._track_net(pad.net)
         if len(self.boards) > 1:
             for b in self.boards.values():
-                b._prefix = f"{b.name}| "
+                b.console.prefix = f"{b.name}| "
 
     def _track_net(self, net: Net) -> None:
         net.on_fault = self._contention
@@ -78,15 +80,15 @@ class World:
         names = []
         for driver in net.drivers:
             owner = driver.owner
-            if owner is not None and driver is owner._out:
+            if owner is not None and driver is owner.gpio_driver:
                 names.append(self.signal_name(owner))
         return names
 
-    def signal_name(self, pin: PinBase) -> str:
-        return f"{pin._b.name}.{pin._name}"
+    def signal_name(self, pad: Pad) -> str:
+        return f"{pad.board_name}.{pad.name}"
 
-    def resolve_pin(self, ref: str, default_board: Board | None = None) -> PinBase:
-        """'P9' (on the default board) or 'board.P9'."""
+    def resolve_pad(self, ref: str, default_board: Board | None = None) -> Pad:
+        """The pad named 'P9' (on the default board) or 'board.P9'."""
         board_name, _, pin_name = ref.rpartition(".")
         if board_name:
             board = self.boards.get(board_name)
@@ -99,7 +101,7 @@ class World:
         else:
             raise UsageError(f"pin {ref!r} needs a board name: 'board.{ref}'")
         try:
-            return board.pin(pin_name)
+            return board.pad(pin_name)
         except ValueError as error:
             raise UsageError(str(error)) from None
 
@@ -109,40 +111,39 @@ class World:
         if not sep or not left.strip() or not right.strip():
             raise UsageError(f"bad wire {spec!r}: expected 'PIN=PIN', e.g. 'P9=P23'")
         self.wire(
-            self.resolve_pin(left.strip(), default_board),
-            self.resolve_pin(right.strip(), default_board),
+            self.resolve_pad(left.strip(), default_board),
+            self.resolve_pad(right.strip(), default_board),
         )
 
-    def wire(self, a: PinBase, b: PinBase) -> None:
+    def wire(self, a: Pad, b: Pad) -> None:
+        """Join two pads with a wire: their nets become one (watchers follow their pads)."""
         if a is b:
             raise UsageError(f"cannot wire {self.signal_name(a)} to itself")
-        net_a, net_b = a._out.net, b._out.net
+        net_a, net_b = a.net, b.net
         if net_a is net_b:
             return
         self._flush_waves()
         net_a.merge(net_b)
         self._track_net(net_a)
         net_a.settle(self.kernel.now)
-        for board in self.boards.values():
-            board.irq.rewatch_all()
         self._recheck_waves()
 
     def _flush_waves(self) -> None:
         """Steady PWM waves that write their edges in blocks (chip/ledc.py) write what is due now,
         before a wire or a part changes a net: the trace stays in time order."""
-        for wave in list(self.__dict__.get("steady_waves", ())):
+        for wave in list(self.steady_waves):
             wave.flush()
 
     def _recheck_waves(self) -> None:
-        for wave in list(self.__dict__.get("steady_waves", ())):
+        for wave in list(self.steady_waves):
             wave.recheck()
 
-    def attach(self, pin: PinBase, driver: Driver, code: int = 0) -> None:
-        """Put a part's driver on the net of `pin`, already driving with `code`."""
+    def attach(self, pad: Pad, driver: Driver, code: int = 0) -> None:
+        """Put a part's driver on the net of `pad`, already driving with `code`."""
         driver.code = code
         self._flush_waves()
-        pin._out.net.attach(driver)
-        pin._out.net.settle(self.kernel.now)
+        pad.net.attach(driver)
+        pad.net.settle(self.kernel.now)
         self._recheck_waves()
 
     # ---- running ----
@@ -162,8 +163,8 @@ class World:
         finally:
             self._run_until_idle = False
             for board in self.boards.values():
-                if board.now < kernel.now:
-                    board.now = kernel.now
+                if board.scheduler.now < kernel.now:
+                    board.scheduler.now = kernel.now
         return kernel.now
 
     def board_idle(self, board: Board) -> None:
@@ -197,15 +198,16 @@ class World:
         running = self._running_board()
         if running is not None:
             raise FaultError(error_text)
-        for board in {id(d.owner._b): d.owner._b for d in drivers if d.owner is not None}.values():
-            if board.pending_fault is None:
-                board.pending_fault = FaultError(error_text)
+        for name in {d.owner.board_name for d in drivers if d.owner is not None}:
+            cpu = self.boards[name].scheduler
+            if cpu.pending_fault is None:
+                cpu.pending_fault = FaultError(error_text)
 
     def _running_board(self) -> Board | None:
         """The board whose task (script or interrupt handler) is running now, if any."""
         me = getcurrent()
         for board in self.boards.values():
-            if board.current is me and me is not self.kernel.loop_glet:
+            if board.scheduler.current is me and me is not self.kernel.loop_glet:
                 return board
         return None
 
@@ -221,16 +223,17 @@ class World:
         print(f"pycomsim: {line}", file=stream)
 
     def console(self, board: Board, text: str) -> None:
-        stream = board._stdout if board._stdout is not None else sys.stdout
-        prefix = board._prefix
+        console = board.console
+        stream = console.stdout if console.stdout is not None else sys.stdout
+        prefix = console.prefix
         if prefix:
-            pending = getattr(board, "_line_open", False)
+            pending = console.line_open
             out = []
             for piece in text.splitlines(keepends=True):
                 if not pending:
                     out.append(prefix)
                 out.append(piece)
                 pending = not piece.endswith("\n")
-            board._line_open = pending
+            console.line_open = pending
             text = "".join(out)
         stream.write(text)

@@ -67,7 +67,7 @@ def run_one(
             world.recorder.disarm()
             for board, error in world.failed:
                 text = board.format_exception(error)
-                sys.stderr.write("".join(board._prefix + ln for ln in text.splitlines(True)))
+                sys.stderr.write("".join(board.console.prefix + ln for ln in text.splitlines(True)))
                 status, code = "script raised", 1
             sys.stdout.flush()
             wall = host_time.perf_counter() - started

@@ -1,20 +1,18 @@
 """One board as the page sees it: its pins' names, a live snapshot, and what the page may do to it.
 
 Everything goes through the board's public API (`pin_states()`, `pin()`, the expansion board's parts,
-`pycom.colour`, the interrupt task's counters, `world.attach`). Runs on the simulator's thread.
+`pycom.colour`, the interrupt task's counters, a probe part per driven pin). Runs on the simulator's thread.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..sim.net import OFF, STRONG_HI, STRONG_LO, Driver
+from ..sim.parts import Probe
 from .protocol import ProtocolError
 
 if TYPE_CHECKING:
     from ..board import Board
-
-DRIVE_CODES = {"high": STRONG_HI, "low": STRONG_LO, "release": OFF}
 
 
 class BoardPanel:
@@ -29,7 +27,7 @@ class BoardPanel:
         self.module_name = {s["name"]: s["name"] for s in static}
         self.module_name.update({s["exp_name"]: s["name"] for s in static})
         self.pin_names = frozenset(self.module_name)
-        self.probes: dict[str, Driver] = {}
+        self.probes: dict[str, Probe] = {}
         self.output_seen = 0
 
     @property
@@ -59,15 +57,12 @@ class BoardPanel:
     def drive(self, pin_name: str, level: str) -> None:
         """Drive a pad from the page like a lab probe: strongly high or low, or let it go."""
         name = self.module_name.get(pin_name)
-        if name is None or level not in DRIVE_CODES:
+        if name is None or level not in Probe.LEVELS:
             raise ProtocolError(f"cannot drive {pin_name!r} {level!r} on {self.name!r}")
         probe = self.probes.get(name)
         if probe is None:
-            probe = self.probes[name] = Driver(f"{self.name}.{name} web probe")
-            self.board.world.attach(self.board.pin(name), probe, OFF)
-        code = DRIVE_CODES[level]
-        kernel = self.board.kernel
-        kernel.schedule(kernel.now, lambda _: probe.set(code, kernel.now))
+            probe = self.probes[name] = Probe(self.board, name)
+        probe.drive(level)
 
     def new_output(self) -> str:
         output = self.board.output
@@ -80,11 +75,7 @@ class BoardPanel:
         pins = board.pin_states()
         for state in pins:
             probe = self.probes.get(state["name"])
-            state["driven"] = (
-                None
-                if probe is None or probe.code == OFF
-                else ("high" if probe.code == STRONG_HI else "low")
-            )
+            state["driven"] = None if probe is None else probe.level
             for key in ("exp_name", "input_only", "rtc"):
                 del state[key]  # static: sent once in hello
         return {

@@ -42,7 +42,7 @@ import types
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from greenlet import GreenletExit, getcurrent, greenlet
+from greenlet import getcurrent, greenlet
 
 from ... import exc
 
@@ -73,7 +73,7 @@ class _Threads:
 
     def ident(self, task: greenlet) -> int:
         board = self.board
-        if task is board.main_glet or task is None:
+        if task is board.scheduler.main or task is None:
             return _MAIN_IDENT
         ident = self.idents.get(task)
         if ident is None:
@@ -119,30 +119,30 @@ class _Lock:
             # thread_lock_acquire: GIL exit, xSemaphoreTake, GIL enter: a free mutex is taken
             # before another task can get in (the cost, and a switch, come after)
             self._owner = me
-            board.advance(LOCK_COST)
+            board.scheduler.advance(LOCK_COST)
             return True
-        board.advance(LOCK_COST)
+        board.scheduler.advance(LOCK_COST)
         if self._owner is None:  # released while this task was away
             self._owner = me
             return True
         if not wait:
             return False
-        if board.current is not me:
+        if not board.scheduler.in_task():
             raise exc.UsageError(
                 "a held _thread lock can only be waited for by a board task, not by host code"
             )
         self._waiters.append(me)
-        block_task(board)
+        board.scheduler.block()
         return True  # release() handed the lock to this task before waking it
 
     def release(self) -> None:
         board = self._board
-        board.advance(LOCK_COST)
+        board.scheduler.advance(LOCK_COST)
         owner = self._owner
         if owner is None:
             return  # thread_lock_release: no check, giving a free mutex does nothing
         me = getcurrent()
-        if owner is not me and not self._warned and board.current is me:
+        if owner is not me and not self._warned and board.scheduler.in_task():
             self._warned = True
             board.world.warn(
                 board,
@@ -154,8 +154,7 @@ class _Lock:
             waiter = self._waiters.popleft()
             if not waiter.dead:
                 self._owner = waiter  # handed over: it runs when the kernel reaches it
-                board.blocked.discard(waiter)  # it can go on: the run is not over
-                board.kernel.schedule(board.now, board._resume_task, waiter)
+                board.scheduler.wake(waiter)  # it can go on: the run is not over
                 return
         self._owner = None
 
@@ -176,48 +175,21 @@ _Lock.__module__ = "builtins"  # prints as <class 'lock'> like the board's type
 _Lock.__name__ = _Lock.__qualname__ = "lock"
 
 
-def block_task(board: Board) -> None:
-    """Park the running task until something schedules it again (it waits with the GIL released)."""
-    me = getcurrent()
-    board.release_gil()
-    if board.irq.queue:
-        board.irq.kick(board.now)
-    board.current = None
-    board.blocked.add(me)
-    board.world.board_idle(board)  # if every task now waits, a run without `until` is over
-    try:
-        board.kernel.loop_glet.switch()
-    finally:
-        board.blocked.discard(me)
-    if board.pending_fault is not None:
-        board._raise_pending_fault()
+def _report_unhandled(board: Board, state: _Threads, fun: Any) -> Any:
+    """modthread.c thread_entry: an uncaught exception prints its message and ends that thread."""
 
-
-def _thread_body(board: Board, state: _Threads, fun: Any, args: tuple, kwargs: dict) -> None:
-    from ...board import Reboot
-
-    me = getcurrent()
-    try:
-        if not callable(fun):
-            raise TypeError(f"'{type(fun).__name__}' object isn't callable")
-        fun(*args, **kwargs)
-    except Reboot as reboot:  # machine.reset()/deepsleep() in a thread reboots the whole board
-        board._reboot(reboot)
-        return
-    except SystemExit:
-        pass  # thread_entry swallows SystemExit silently
-    except (GreenletExit, KeyboardInterrupt):
-        raise
-    except BaseException as error:
+    def report(error: BaseException) -> None:
         board.console_write(
             THREAD_UNHANDLED + state.fun_repr(fun) + "\n" + board.format_board_exception(error)
         )
-    finally:
-        if me in board.threads:
-            board.threads.remove(me)
-    board.release_gil()  # an ended thread lets go of the GIL: tasks due meanwhile run
-    board.current = None
-    board.world.board_idle(board)
+
+    return report
+
+
+def _call(fun: Any, args: tuple, kwargs: dict) -> None:
+    if not callable(fun):
+        raise TypeError(f"'{type(fun).__name__}' object isn't callable")
+    fun(*args, **kwargs)
 
 
 def make_thread(board: Board) -> types.ModuleType:
@@ -240,14 +212,11 @@ def make_thread(board: Board) -> types.ModuleType:
             if type(args[2]) is not dict:
                 raise TypeError("expecting a dict for keyword args")
             kwargs = dict(args[2])
-        board.advance(START_COST)
-        task = greenlet(
-            lambda: _thread_body(board, state, fun, tuple(pos), kwargs),
-            parent=board.kernel.loop_glet,
+        board.scheduler.advance(START_COST)
+        task = board.scheduler.start_thread(
+            lambda: _call(fun, tuple(pos), kwargs), _report_unhandled(board, state, fun)
         )
-        board.threads.append(task)
         state.ident(task)  # idents in creation order, whoever asks first
-        board.kernel.schedule(board.now, board._resume_task, task)
 
     def allocate_lock() -> _Lock:
         return _Lock(board)

@@ -30,7 +30,6 @@ import types
 from typing import TYPE_CHECKING, Any
 
 from ... import exc
-from .mod_thread import block_task
 from .mod_uerrno import ERRNO, oserror
 
 if TYPE_CHECKING:
@@ -66,21 +65,21 @@ def _get_array(obj: Any) -> list[Any]:
 def _wait(board: Board, timeout_ms: int) -> None:
     """The firmware's poll loop, in one step: sleep (GIL released) until the loop would end."""
     if timeout_ms < 0:  # mp_uint_t -1: forever
-        if board.current is None:
+        if board.scheduler.current is None:
             raise exc.UsageError("a poll without a timeout can only wait in a board task")
-        block_task(board)
+        board.scheduler.block()
         return
-    start = board.now
+    start = board.scheduler.now
     start_tick = start // MS
     if timeout_ms == 0:  # the first pass already times out
-        board.advance(ITERATION_COST)
+        board.scheduler.advance(ITERATION_COST)
         return
     # iteration k ends at start + k * step; the loop stops once ticks_ms() - start_tick >= timeout
     step = MS + ITERATION_COST
     goal = (start_tick + timeout_ms) * MS
     k = -(-(goal - start) // step)
-    board.advance(ITERATION_COST)
-    board.sleep_ns(max(0, start + k * step - board.now))
+    board.scheduler.advance(ITERATION_COST)
+    board.scheduler.sleep(max(0, start + k * step - board.scheduler.now))
 
 
 class _Poll:

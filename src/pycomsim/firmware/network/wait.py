@@ -5,7 +5,7 @@ timeout) with the interpreter lock released, so interrupt handlers and other thr
 Here the task parks in the kernel: a `WaitList` holds the parked tasks of one object (a socket's
 receive queue, the LoRa modem's "done" bit); whoever makes the object ready calls `WaitList.wake`.
 A wait with a deadline is an ordinary timed sleep that can end early; a wait without one parks the task
-as blocked (`block_task`), so a run without `until` ends if nothing is left that could wake it, unless
+as blocked (`Scheduler.suspend`), so a run without `until` ends if nothing is left that could wake it, unless
 the wake is certain (the board's own LoRa task will finish the command it waits for).
 """
 
@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from greenlet import getcurrent, greenlet
 
 from ... import exc
-from ..lang.mod_thread import block_task
 
 if TYPE_CHECKING:
     from ...board import Board
@@ -36,9 +35,9 @@ class _Waiter:
         if self.fired:
             return
         self.fired = True
-        board = self.board
-        board.blocked.discard(self.task)
-        board.kernel.schedule(board.kernel.now, board._resume_task, self.task)
+        cpu = self.board.scheduler
+        cpu.blocked.discard(self.task)
+        cpu.kernel.schedule(cpu.kernel.now, cpu.resume_when_free, self.task)
 
 
 class WaitList:
@@ -67,24 +66,16 @@ class WaitList:
         while not ready():
             if deadline is not None and board.now >= deadline:
                 return False
-            me = getcurrent()
-            if board.current is not me:
+            cpu = board.scheduler
+            if not cpu.in_task():
                 raise exc.UsageError(
                     "a network call can only wait in a board task, not in host code"
                 )
-            waiter = _Waiter(board, me)
+            waiter = _Waiter(board, getcurrent())
             self._waiters.append(waiter)
-            if deadline is None and not certain:
-                block_task(board)
-            else:
-                board.release_gil()
-                if deadline is not None:
-                    board.kernel.schedule(deadline, waiter.fire)
-                if board.irq.queue:
-                    board.irq.kick(board.now)
-                board.kernel.loop_glet.switch()
-                if board.pending_fault is not None:
-                    board._raise_pending_fault()
+            if deadline is not None:
+                board.kernel.schedule(deadline, waiter.fire)
+            cpu.suspend(certain=certain or deadline is not None)
             waiter.fired = True  # woken: a later deadline event finds it spent
             if waiter in self._waiters:
                 self._waiters.remove(waiter)
