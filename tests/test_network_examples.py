@@ -25,3 +25,14 @@ def test_lora_pingpong_example(capsys):
     summary = json.loads(err.strip().splitlines()[-1])
     assert summary["network"]["radio"] == {"packets": 10, "received": 10, "collisions": 0}
     assert summary["warnings"] == []  # 4 s between pings keeps the 1 % duty cycle
+
+
+def test_lorawan_otaa_example(capsys):
+    code, out, err = run_cli(capsys, "--scenario", EXAMPLES / "lorawan_otaa.toml", "--json")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("DevEUI 70b3d549")
+    assert "Joined" in lines and "downlink on port 1 b'LED on'" in lines
+    assert lines[-3:] == ["uplink 0 counter 0", "uplink 1 counter 1", "uplink 2 counter 2"]
+    summary = json.loads(err.strip().splitlines()[-1])
+    assert summary["network"]["lorawan"] == {"joins": 1, "uplinks": 3, "rejected": 0}

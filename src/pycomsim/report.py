@@ -71,7 +71,7 @@ def network_summary(world: World) -> dict[str, Any]:
     if radio.packets:
         out["radio"] = radio.summary()
     for part in ("lorawan", "ipnet"):
-        obj = world.__dict__.get(part)
+        obj = world.__dict__.get("_" + part)
         if obj is not None and obj.summary():
             out[part] = obj.summary()
     return out

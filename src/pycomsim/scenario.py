@@ -36,9 +36,14 @@ TOP_KEYS = {
     "serial",
     "radio",
     "cpu",
+    "lorawan",
 }
 BOARD_KEYS = {"type", "script", "seed", "expansion", "position", "lora_region", "cpu"}
 RADIO_KEYS = {"seed", "path_loss_exponent", "fading_db", "capture_db"}
+LORAWAN_KEYS = {"gateway", "devices"}
+DEVICE_KEYS = {"board", "dev_eui", "app_eui", "app_key", "dev_addr", "nwk_skey", "app_skey"}
+DEVICE_KEYS |= {"downlinks"}
+DOWNLINK_KEYS = {"port", "payload", "confirmed", "window"}
 PART_KEYS = {
     "buttons": ({"pin"}, {"name", "bounce", "presses"}),
     "leds": ({"pin"}, {"name", "active_low"}),
@@ -186,6 +191,8 @@ class _Builder:
         for name, spec in boards_table.items():
             self.board_network(f"boards.{name}", boards[name], spec)
         self.radio(data.get("radio", {}))
+        if "lorawan" in data:
+            self.lorawan(data["lorawan"])
         self.wires(data.get("wires", {}))
         parts = self.parts(data)
         for name, script_path in programs.items():
@@ -242,6 +249,51 @@ class _Builder:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.fail(key, f"expected 'board', 'free' or a positive factor, got {value!r}")
         return self.check(key, lambda: cpu_model(value))
+
+    def lorawan(self, table: Any) -> None:
+        """[lorawan]: the gateway's position and the devices the network server knows."""
+        table = self.keys("lorawan", table, set(), LORAWAN_KEYS)
+        server = self.world.lorawan
+        if "gateway" in table:
+            pos = table["gateway"]
+            if not isinstance(pos, list) or not 1 <= len(pos) <= 3:
+                raise self.fail("lorawan.gateway", f"expected [x, y] in metres, got {pos!r}")
+            self.check("lorawan.gateway", lambda: server.place_gateway(*map(float, pos)))
+        devices = table.get("devices", [])
+        if not isinstance(devices, list):
+            raise self.fail("lorawan.devices", "expected [[lorawan.devices]] tables")
+        for i, entry in enumerate(devices):
+            key = f"lorawan.devices[{i}]"
+            entry = self.keys(key, entry, set(), DEVICE_KEYS)
+            dev_eui = entry.get("dev_eui")
+            if "board" in entry:
+                from .firmware.network.lora import lpwan_mac
+
+                board = self.world.boards.get(entry["board"])
+                if board is None:
+                    raise self.fail(f"{key}.board", f"unknown board {entry['board']!r}")
+                dev_eui = lpwan_mac(board).hex()
+            if "app_key" in entry:
+                if dev_eui is None:
+                    raise self.fail(key, "an OTAA device needs 'board' or 'dev_eui'")
+                dev = self.check(key, lambda e=entry, d=dev_eui: server.add_otaa(
+                    d, e.get("app_eui", "0000000000000000"), e["app_key"]))  # fmt: skip
+            elif "dev_addr" in entry:
+                addr = entry["dev_addr"]
+                if isinstance(addr, str):
+                    addr = self.check(f"{key}.dev_addr", lambda a=addr: int(a, 16))
+                dev = self.check(key, lambda e=entry, a=addr, d=dev_eui: server.add_abp(
+                    a, e.get("nwk_skey", ""), e.get("app_skey", ""), d))  # fmt: skip
+            else:
+                raise self.fail(key, "expected 'app_key' (OTAA) or 'dev_addr' (ABP)")
+            for j, down in enumerate(entry.get("downlinks", [])):
+                dkey = f"{key}.downlinks[{j}]"
+                down = self.keys(dkey, down, {"port", "payload"}, DOWNLINK_KEYS)
+                payload = down["payload"]
+                payload = payload.encode() if isinstance(payload, str) else bytes(payload)
+                self.check(dkey, lambda d=down, p=payload, dv=dev: server.send_downlink(
+                    dv.dev_eui, d["port"], p, confirmed=bool(d.get("confirmed", False)),
+                    window=d.get("window", 1)))  # fmt: skip
 
     # ---- pins, wires, parts ----
     def pin(self, key: str, ref: Any) -> tuple[Any, Any]:

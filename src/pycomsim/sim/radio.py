@@ -171,6 +171,7 @@ class Transceiver:
         self.listen_since = 0  # ns: in receive mode without a break since then
         self.transmitting: Packet | None = None
         self.has_work: Callable[[], bool] = lambda: False  # the board's radio task has work queued
+        self.receiver = True  # False: transmit only (a gateway's downlink side)
         self.off_until: dict[int, int] = {}  # duty-cycle sub-band -> end of its off time (ns)
         self.duty_warned = False
 
@@ -245,6 +246,7 @@ class Radio:
         self.fading_sigma_db = 3.0
         self.capture_db = 6.0
         self.region: str | None = None  # set by the first LoRa init; duty-cycle bands
+        self.gateways: list[Any] = []  # LoRaWAN gateways (sim/lorawan.py Gateway)
 
     # ---- building ----
     def transceiver(
@@ -335,7 +337,7 @@ class Radio:
         packet.done = True
         sender = self.transceivers.get(packet.sender)
         for name, trx in list(self.transceivers.items()):
-            if name == packet.sender or trx.settings is None:
+            if name == packet.sender or trx.settings is None or not trx.receiver:
                 continue
             reception = self._receive(packet, trx)
             if reception is None:
@@ -351,6 +353,8 @@ class Radio:
                 trx.on_receive(packet, reception.rssi, reception.snr)
             elif reception.reason == "collision":
                 world.recorder.event(packet.end, name, "radio-collision", f"from {packet.sender}")
+        if self.gateways:
+            self._gateways_receive(packet)
         if sender is not None and sender.transmitting is packet:
             sender.transmitting = None
             sender.on_tx_done(packet)
@@ -359,29 +363,49 @@ class Radio:
     def _receive(self, packet: Packet, trx: Transceiver) -> Reception | None:
         rx = trx.settings
         assert rx is not None
-        tx = packet.settings
-        if not _overlap(tx, rx):
+        if not _overlap(packet.settings, rx):
             return None  # nowhere near: not worth a line in the trace
-        power = self.mean_rx_power(packet, trx.name) + self.rng.gauss(0.0, self.fading_sigma_db)
-        snr = power - noise_floor_dbm(rx.bandwidth_hz)
+        listening = trx.listening and trx.listen_since <= packet.start
+        return self._decide(packet, trx.name, listening, _tuned(packet.settings, rx))
+
+    def _decide(self, packet: Packet, name: str, listening: bool, tuned: bool) -> Reception:
+        """Whether receiver `name` got `packet`: listening, tuned, strong enough, no collision."""
+        tx = packet.settings
+        power = self.mean_rx_power(packet, name) + self.rng.gauss(0.0, self.fading_sigma_db)
+        snr = power - noise_floor_dbm(tx.bandwidth_hz)
 
         def result(ok: bool, reason: str = "") -> Reception:
-            return Reception(trx.name, ok, reason, power, snr)
+            return Reception(name, ok, reason, power, snr)
 
-        if not trx.listening or trx.listen_since > packet.start:
+        if not listening:
             return result(False, "not listening")
-        if not _tuned(tx, rx):
+        if not tuned:
             return result(False, "other channel")
         if snr < SNR_LIMIT_DB[tx.sf]:
             return result(False, "too weak")
         for other in self.on_air:
-            if other is packet or other.sender == trx.name:
+            if other is packet or other.sender == name:
                 continue
             if other.start < packet.end and packet.start < other.end:
-                if other.settings.sf == tx.sf and _overlap(other.settings, rx):
-                    if power - self.mean_rx_power(other, trx.name) < self.capture_db:
+                if other.settings.sf == tx.sf and _overlap(other.settings, tx):
+                    if power - self.mean_rx_power(other, name) < self.capture_db:
                         return result(False, "collision")
         return result(True)
+
+    def _gateways_receive(self, packet: Packet) -> None:
+        """LoRaWAN gateways hear every uplink (normal IQ, public sync word) on their channels, at
+        every data rate at once, as an SX1301 concentrator does."""
+        for gw in self.gateways:
+            s = packet.settings
+            if packet.sender == gw.name or s.tx_iq or not s.public:
+                continue
+            if not any(abs(s.frequency - f) <= s.bandwidth_hz / 4 for f in gw.frequencies):
+                continue
+            listening = gw.trx.transmitting is None
+            reception = self._decide(packet, gw.name, listening, True)
+            packet.receptions.append(reception)
+            if reception.ok:
+                gw.on_uplink(packet, reception.rssi, reception.snr)
 
     def summary(self) -> dict[str, Any]:
         """Counts for the run summary."""

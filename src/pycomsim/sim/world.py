@@ -54,6 +54,16 @@ class World:
         self.radio = Radio(self)  # the LoRa channel every board's radio shares (sim/radio.py)
         self.networked: set[str] = set()  # boards that use LoRa, WLAN or sockets (sim/clusters.py)
 
+    @property
+    def lorawan(self) -> Any:
+        """The LoRaWAN gateway and network server (sim/lorawan.py), made on first use."""
+        server = self.__dict__.get("_lorawan")
+        if server is None:
+            from .lorawan import NetworkServer
+
+            server = self.__dict__["_lorawan"] = NetworkServer(self)
+        return server
+
     # ---- building ----
     def add_board(self, board: Board) -> None:
         if board.name in self.boards:

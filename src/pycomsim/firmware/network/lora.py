@@ -36,7 +36,6 @@ from .lora_modem import (
 if TYPE_CHECKING:
     from ...board import Board
 
-LORAWAN_READY = False  # the MAC and network server land separately
 CALL_COST = 25_000  # ns: a LoRa method (argument parsing, a queue operation)
 OPERATION_FAILED = "the requested operation failed"
 NOT_POSSIBLE = "the requested operation is not possible"
@@ -139,10 +138,6 @@ def make_lora_class(board: Board) -> type:
         tx_retries, device_class, region = values[12:]
         if mode > LORAWAN or mode < 0:
             raise ValueError(f"invalid mode {mode}")
-        if mode == LORAWAN and not LORAWAN_READY:
-            from .unsimulated import not_simulated
-
-            raise not_simulated("LoRa(mode=LoRa.LORAWAN)")
         if region is NULL:
             name = getattr(board, "lora_region", "EU868")
             if not name:
@@ -151,6 +146,10 @@ def make_lora_class(board: Board) -> type:
         else:
             region = exc.get_int(region)
         validate_region(region)
+        if mode == LORAWAN and region != REGIONS["EU868"]:
+            from .unsimulated import not_simulated
+
+            raise not_simulated(f"LoRa LORAWAN mode in region {region} (EU868 only)")
         modem.config = replace(modem.config, region=region)  # "we need to know the region first"
         if frequency is NULL:
             frequency = _DEFAULT_FREQ[region]
