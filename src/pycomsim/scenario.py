@@ -213,7 +213,7 @@ class _Builder:
                 )
             self.world.radio.place(board.name, *pos)
         if "lora_region" in spec:
-            from ..network.lora_modem import REGIONS
+            from .firmware.network.lora_modem import REGIONS
 
             region = spec["lora_region"]
             if region != "" and region not in REGIONS:
