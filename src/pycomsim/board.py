@@ -23,7 +23,7 @@ from .firmware.pin import PinBase, make_pin_class, named_pins_class, pin_state
 from .firmware.reset_causes import PWRON_RESET, PWRON_WAKE, WDT_RESET
 from .firmware.system import BoardSystem
 from .firmware.tracebacks import format_location_line
-from .sim import parts, stimuli
+from .sim import analog, parts, stimuli
 from .sim.clusters import run_ahead_limit
 from .sim.net import CONTENTION, EXT_LO
 from .sim.preempt import make_tick
@@ -275,6 +275,22 @@ class Board:
     ) -> stimuli.SignalGenerator:
         """A square-wave generator driving `pin` (`start`, `stop`, `open_drain` as options)."""
         return stimuli.SignalGenerator(self, pin, freq=freq, duty=duty, **options)
+
+    def analog(self, pin: str, volts: float, **options: Any) -> analog.ConstantSource:
+        """A constant voltage on `pin` (sim/analog.py): what an ADC on it reads."""
+        return analog.ConstantSource(self, pin, volts, **options)
+
+    def potentiometer(self, pin: str, volts: float = 0.0, **options: Any) -> analog.Potentiometer:
+        """A voltage to turn while the run goes: `.set(volts, at=None)`, `.turn(fraction)`."""
+        return analog.Potentiometer(self, pin, volts, **options)
+
+    def waveform(self, pin: str, shape: str, **options: Any) -> analog.AnalogSource:
+        """An analog waveform: 'sine' or 'ramp' (`freq`, `low`, `high`), or 'steps' (`levels`)."""
+        return analog.waveform(self, pin, shape, **options)
+
+    def analog_csv(self, pin: str, path: Any, **options: Any) -> analog.CsvSource:
+        """Volts on `pin` from a CSV of time,volts rows, interpolated between rows."""
+        return analog.CsvSource(self, pin, path, **options)
 
     def serial_device(self, **options: Any) -> SerialDevice:
         """A serial device on this board's pins: `drive` (the board's RX), `listen` (its TX),

@@ -34,6 +34,7 @@ TOP_KEYS = {
     "generators",
     "levels",
     "serial",
+    "analog",
     "radio",
     "cpu",
     "lorawan",
@@ -54,6 +55,21 @@ PART_KEYS = {
     "serial": (
         {"pin"},
         {"listen", "baudrate", "bits", "parity", "stop", "name", "send", "replies"},
+    ),
+    "analog": (
+        {"pin"},
+        {
+            "volts",
+            "potentiometer",
+            "shape",
+            "freq",
+            "low",
+            "high",
+            "sample",
+            "levels",
+            "csv",
+            "name",
+        },
     ),
 }
 PRESS_KEYS = {"at", "hold"}
@@ -404,6 +420,26 @@ class _Builder:
                 lambda item=item: device.reply(item["match"], item["reply"], item.get("delay", 0)),
             )
         return device
+
+    def make_analog(self, key: str, board: Any, pin: str, entry: dict) -> Any:
+        name = {"name": entry["name"]} if "name" in entry else {}
+        kinds = [k for k in ("volts", "potentiometer", "shape", "levels", "csv") if k in entry]
+        if len(kinds) != 1:
+            raise self.fail(key, "give one of volts, potentiometer, shape, levels or csv")
+        kind = kinds[0]
+        if kind == "volts":
+            return self.check(key, lambda: board.analog(pin, entry["volts"], **name))
+        if kind == "potentiometer":
+            return self.check(key, lambda: board.potentiometer(pin, entry["potentiometer"], **name))
+        if kind == "levels":
+            return self.check(
+                key, lambda: board.waveform(pin, "steps", levels=entry["levels"], **name)
+            )
+        if kind == "csv":
+            csv_path = self.path.parent / str(entry["csv"])
+            return self.check(key, lambda: board.analog_csv(pin, csv_path, **name))
+        options = {k: entry[k] for k in ("freq", "low", "high", "sample") if k in entry}
+        return self.check(key, lambda: board.waveform(pin, entry["shape"], **options, **name))
 
 
 def _kind(value: Any) -> str:

@@ -99,6 +99,7 @@ def make_machine(board: Board) -> types.ModuleType:
             board.irq.unmask()
 
     from ..chip.pad_routes import reset_routes
+    from .machine_adc import make_adc_classes
     from .machine_pwm import make_pwm_class
     from .machine_rtc import make_rtc_class
     from .machine_timer import make_timer_class
@@ -108,6 +109,7 @@ def make_machine(board: Board) -> types.ModuleType:
     board.console_router = ConsoleRouter(board)
     board.peripheral_resets = [lambda: reset_uarts(board)]
     pwm_class, board.ledc = make_pwm_class(board)
+    adc_class, dac_class = make_adc_classes(board)
     board.peripheral_resets.append(lambda: reset_routes(board))
     m.__dict__.update(
         Pin=board.Pin,
@@ -116,6 +118,8 @@ def make_machine(board: Board) -> types.ModuleType:
         RTC=make_rtc_class(board),
         WDT=make_wdt_class(board),
         PWM=pwm_class,
+        ADC=adc_class,
+        DAC=dac_class,
         reset=reset,
         deepsleep=deepsleep,
         pin_sleep_wakeup=pin_sleep_wakeup,

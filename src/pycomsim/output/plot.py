@@ -151,14 +151,26 @@ def plot_timing(
         if pins is None and len(t) < 2:
             continue  # by default only pads that did something in the window
         rows.append((f"{board.name}.{pin.name}" if multi else pin.name, t, levels))
-    if not rows and pins is None:
+    analog = world.recorder.__dict__.get("analog_traces", {})
+    analog_rows = []  # real-valued levels (sim/analog.py): an analog lane each, 0 to 3.3 V
+    for board, pin in selected:
+        trace = analog.get(f"{board.name}.{pin.name}")
+        if trace is not None:
+            points = [(t, v) for t, v in trace.points() if v == v and start <= t <= end]
+            before = trace.value_at(start)
+            if before is not None and before == before:
+                points.insert(0, (start, before))
+            if points:
+                name = f"{board.name}.{pin.name}" if multi else pin.name
+                analog_rows.append((f"{name} (V)", points))
+    if not rows and not analog_rows and pins is None:
         raise UsageError(
             f"nothing to plot: no pad changed between {format_ns(start)} and {format_ns(end)} "
             "(choose pins with --pins)"
         )
     unit, scale = time_unit(end - start)
     res = max(1, (end - start) // _COLUMNS)
-    fig = Figure(figsize=(12, 0.7 * len(rows) + 1.4), dpi=100)
+    fig = Figure(figsize=(12, 0.7 * (len(rows) + len(analog_rows)) + 1.4), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     yticks = []
@@ -180,9 +192,16 @@ def plot_timing(
                 [(a / scale, w / scale) for a, w in busy], (base, _HIGH), color="tab:blue"
             )
         yticks.append((base + _HIGH / 2, name))
+    for j, (name, points) in enumerate(analog_rows):
+        base = -1.2 * (len(rows) + j)
+        xs = np.array([p[0] for p in points] + [end], dtype=np.float64) / scale
+        vs = np.array([p[1] for p in points] + [points[-1][1]]) / 3.3 * _HIGH
+        ax.step(xs, base + vs, where="post", color="tab:green", linewidth=1.2)
+        yticks.append((base + _HIGH / 2, name))
+    lanes = len(rows) + len(analog_rows)
     ax.set_yticks([y for y, _ in yticks], [n for _, n in yticks])
     ax.set_xlim(start / scale, end / scale)
-    ax.set_ylim(-1.2 * (len(rows) - 1) - 0.3, _HIGH + 0.3)
+    ax.set_ylim(-1.2 * (lanes - 1) - 0.3, _HIGH + 0.3)
     ax.set_xlabel(f"time ({unit})")
     ax.grid(axis="x", color="0.9")
     for side in ("top", "right", "left"):

@@ -104,6 +104,14 @@ class VcdStream:
             self.vars.append(self.writer.register_var(board.name, pin.name, "wire", 1, init="x"))
             self.traces.append(pin.net.trace)
         self.cursors = [0] * len(self.traces)
+        # analog levels (sim/analog.py) of the selected pads, as `real` variables named P13_V
+        analog = world.recorder.__dict__.get("analog_traces", {})
+        self.analog = [
+            (self.writer.register_var(board.name, f"{pin._name}_V", "real", 64, init=0.0), trace)
+            for board, pin in signals
+            if (trace := analog.get(f"{board.name}.{pin._name}")) is not None
+        ]
+        self.analog_cursors = [0] * len(self.analog)
         self.written_to = -1  # every change before this time is in the file
         self.closed = False
         self.error: OSError | None = None  # why writing stopped, if it failed
@@ -125,6 +133,17 @@ class VcdStream:
         if pending >= 0:
             yield (pending >> 2) // tick, idx, pending & 3, n
 
+    def _analog_changes(self, j: int, bound: int) -> Iterator[tuple[int, int, float, int]]:
+        trace = self.analog[j][1]
+        trace.points()  # let a waveform write its samples first
+        idx = len(self.vars) + j
+        n = self.analog_cursors[j]
+        times, values = trace.times, trace.values
+        while n < len(times) and times[n] < bound:
+            if values[n] == values[n]:  # NaN: the source let go; the file keeps the last value
+                yield times[n] // self.tick, idx, values[n], n + 1
+            n += 1
+
     def write_until(self, t: int) -> None:
         """Write every change strictly before `t` (changes at `t` itself may still come). A write
         that fails (a full disk) ends the file: `error` says why, the run goes on."""
@@ -143,8 +162,15 @@ class VcdStream:
 
     def _write_until(self, t: int) -> None:
         streams = [self._changes(i, t) for i in range(len(self.traces))]
+        streams += [self._analog_changes(j, t) for j in range(len(self.analog))]
         change, variables, cursors = self.writer.change, self.vars, self.cursors
+        n_digital = len(variables)
         for when, idx, level, next_word in heapq.merge(*streams):
+            if idx >= n_digital:  # an analog level: a float
+                j = idx - n_digital
+                change(self.analog[j][0], when, level)
+                self.analog_cursors[j] = next_word
+                continue
             change(variables[idx], when, _LEVELS[level])
             # advanced after the write: a Ctrl-C in between repeats one change at the same time,
             # which pyvcd drops as no change, so the file never goes back in time
