@@ -10,6 +10,7 @@ static too: one object per channel. DAC: `DAC(pin)` on P22 (DAC 0) or P21 (DAC 1
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any
 
 from .. import exc
@@ -31,7 +32,9 @@ _MISSING: Any = object()
 
 def make_adc_classes(board: Board) -> tuple[type, type]:
     cost = board.costs.machine_call
-    chip_vref = true_vref(board.rng)  # the chip's own reference voltage
+    # the chip's own reference voltage, from its own generator: building the ADC must not shift the
+    # board's random sequence (contact bounce, floating reads) for scripts that never use it
+    chip_vref = true_vref(random.Random(f"adc vref {board.seed}"))
     state: dict[str, Any] = {"adc": None, "channels": {}, "dacs": {}}
 
     class ADCChannel:

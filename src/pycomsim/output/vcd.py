@@ -107,9 +107,9 @@ class VcdStream:
         # analog levels (sim/analog.py) of the selected pads, as `real` variables named P13_V
         analog = world.recorder.__dict__.get("analog_traces", {})
         self.analog = [
-            (self.writer.register_var(board.name, f"{pin._name}_V", "real", 64, init=0.0), trace)
+            (self.writer.register_var(board.name, f"{pin.name}_V", "real", 64, init=0.0), trace)
             for board, pin in signals
-            if (trace := analog.get(f"{board.name}.{pin._name}")) is not None
+            if (trace := analog.get(f"{board.name}.{pin.name}")) is not None
         ]
         self.analog_cursors = [0] * len(self.analog)
         self.written_to = -1  # every change before this time is in the file

@@ -77,7 +77,7 @@ class AnalogSource:
         traces = analog_traces(board.world)
         self.trace = traces.get(key) or traces.setdefault(key, AnalogTrace(key))
         sources = board.world.__dict__.setdefault("analog_sources", {})
-        sources[id(self.pin._out.net)] = self
+        sources[id(self.pin._pad.net)] = self
         sources[key] = self
         self.active = True
 
@@ -286,7 +286,7 @@ def _volts(value: Any) -> float:
 def net_voltage(board: Board, pin: Any, t: int) -> float:
     """The volts on `pin`'s net at `t`: an analog source's, else the digital level's meaning."""
     sources = board.world.__dict__.get("analog_sources", {})
-    net = pin._out.net
+    net = pin._pad.net
     source = sources.get(id(net))
     if source is None:
         for pad in board.world.pads_on(net):  # a source on a pad wired to this one
