@@ -153,8 +153,8 @@ def _start_cluster(options: SweepOptions) -> tuple[Any, Any]:
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
+            dashboard_address="127.0.0.1:0",  # a free port: never "8787 is already in use"
+            silence_logs=logging.CRITICAL,  # a run's trouble is in its row, not in log lines
         )
     finally:
         if in_main:
