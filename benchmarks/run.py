@@ -23,6 +23,7 @@ import bench_cpu  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_pin  # noqa: E402
 import bench_pwm  # noqa: E402
+import bench_sweep  # noqa: E402
 import bench_throughput  # noqa: E402
 from common import Figure  # noqa: E402
 
@@ -40,6 +41,8 @@ FIGURES = {
     "cpu-write": bench_cpu.write,
     "cpu-read": bench_cpu.read,
     "cpu-edge": bench_cpu.edge,
+    "sweep": bench_sweep.sweep,
+    "sweep-overhead": bench_sweep.overhead,
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 RUNNER = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 FIGURES = ["write", "read", "edge->callback", "virtual throughput", "scale", "memory", "pwm"]
 FIGURES += ["cpu-loop", "cpu-overhead", "cpu-blink", "cpu-write", "cpu-read", "cpu-edge"]
+FIGURES += ["sweep", "sweep overhead"]
 
 
 def test_quick_run_writes_every_figure(tmp_path):

@@ -280,9 +280,9 @@ def test_ctrl_c_on_the_command_line_keeps_results(
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
-    assert "interrupted: --resume" in err and "Traceback" not in err
+    assert "interrupted: --resume" in err and "Traceback" not in err, err
     done = results.read_text().count("\n") - 1
-    assert 3 <= done < 2000
+    assert 3 <= done < 2000, err
     proc = subprocess.run([*argv, "--seeds", "0:20", "--resume"], capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     with open(results, newline="") as f:

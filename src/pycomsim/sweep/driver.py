@@ -128,12 +128,13 @@ def _batch_size(options: SweepOptions, pending: int, workers: int) -> int:
         if options.batch < 1:
             raise UsageError(f"bad --batch {options.batch}: at least 1 run per task")
         return options.batch
-    # ~20 tasks per worker: Dask's per-task cost amortised, still fine-grained for streaming/retries
-    return max(1, min(50, pending // (max(1, workers) * 20)))
+    # ~8 tasks per worker: Dask's per-task cost (a few ms of CPU across client, scheduler and
+    # worker) spread over several runs, still fine-grained enough for streaming and retries
+    return max(1, min(50, pending // (max(1, workers) * 8)))
 
 
 def _start_cluster(options: SweepOptions) -> tuple[Any, Any]:
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     if options.scheduler:
         try:
@@ -143,19 +144,36 @@ def _start_cluster(options: SweepOptions) -> tuple[Any, Any]:
     workers = options.workers or os.cpu_count() or 1
     if workers < 1:
         raise UsageError(f"bad --workers {workers}: at least 1")
+    return start_local_cluster(workers)
+
+
+# a sweep's own workers only wait on their run processes: Dask's sampling profiler (every 10 ms) and
+# GIL monitor would cost CPU per worker and tell nothing about the runs
+LOCAL_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.gil.enabled": False,
+}
+
+
+def start_local_cluster(workers: int) -> tuple[Any, Any]:
+    """A LocalCluster of `workers` single-thread worker processes for a sweep, and its Client."""
+    import dask
+    from dask.distributed import Client, LocalCluster
+
     from .task import IgnoreCtrlC
 
     # the workers start with Ctrl-C ignored (SIG_IGN survives their exec; see IgnoreCtrlC)
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
     try:
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address="127.0.0.1:0",  # a free port: never "8787 is already in use"
-            silence_logs=logging.CRITICAL,  # a run's trouble is in its row, not in log lines
-        )
+        with dask.config.set(LOCAL_CONFIG):
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address="127.0.0.1:0",  # a free port: never "8787 is already in use"
+                silence_logs=logging.CRITICAL,  # a run's trouble is in its row, not in log lines
+            )
     finally:
         if in_main:
             signal.signal(signal.SIGINT, previous)
