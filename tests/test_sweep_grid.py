@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -174,3 +176,55 @@ def test_existing_results_need_resume_or_overwrite(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="exists: --resume to continue that sweep, --overwrite"):
         run_sweep(grid, SweepOptions(out=out))
     assert (out / "results.csv").read_text() == "run,seed\n"  # nothing lost
+
+
+BLOCKED_RUN = """
+import sys
+for name in ("dask", "distributed", "pyarrow"):
+    sys.modules[name] = None  # import raises ImportError: the sweep extra is not installed
+from pycomsim.cli import main
+sys.exit(main({argv!r}))
+"""
+
+
+def test_without_the_sweep_extra_run_works_and_sweep_names_the_extra(tmp_path: Path) -> None:
+    def without(argv: list[str]) -> subprocess.CompletedProcess:
+        code = BLOCKED_RUN.format(argv=argv)
+        return subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+
+    ran = without(["run", DEBOUNCE, "--seed", "0", *PRESS, "--quiet"])
+    assert ran.returncode == 0 and ran.stdout == "presses: 1\n", ran.stderr
+    swept = without(["sweep", DEBOUNCE, *PRESS, "--seeds", "0:3"])
+    assert swept.returncode == 2 and swept.stdout == ""
+    lines = swept.stderr.splitlines()
+    assert len(lines) == 1 and "pycomsim sweep needs distributed" in lines[0], swept.stderr
+    assert "pip install 'pycomsim[sweep]'" in lines[0]
+    assert not (tmp_path / "sweep-out").exists()  # nothing written
+
+
+def test_a_scenario_run_of_a_sweep_sets_the_file_values(tmp_path: Path) -> None:
+    # one board, one bounced press whose time is a parameter; seed 0 is the file's own seed
+    (tmp_path / "main.py").write_text(Path(DEBOUNCE).read_text())
+    (tmp_path / "bench.toml").write_text(
+        '[boards.a]\nscript = "main.py"\nseed = 1\n\n'
+        '[[buttons]]\npin = "a.P10"\npresses = [{ at = "5ms" }]\n'
+    )
+    grid = Grid(
+        None, str(tmp_path / "bench.toml"), [0, 1], [("buttons.0.presses.0.at", ["5ms", "25ms"])]
+    )
+    outcomes = {}
+    for spec in grid.runs():
+        row = run_one(spec.argv, PassCondition(regex="presses: 1"))
+        outcomes[spec.key] = row["passed"]
+        code, _, _ = run_cli("run", *spec.argv, "--quiet")  # the row's command, run directly
+        assert (code == 0) == (row["exit_code"] == 0)
+    # seed 0 is the file's seed 1, which double-counts (see the single-script sweeps); a press at
+    # 25 ms comes after the script's 20 ms count: no press at all
+    assert outcomes == {
+        "seed=0 buttons.0.presses.0.at=5ms": False,
+        "seed=1 buttons.0.presses.0.at=5ms": True,
+        "seed=0 buttons.0.presses.0.at=25ms": False,
+        "seed=1 buttons.0.presses.0.at=25ms": False,
+    }
