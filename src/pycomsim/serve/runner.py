@@ -31,6 +31,7 @@ FRAME_S = 0.02  # the longest the loop waits for input before it advances the cl
 SLICE_NS = 20_000_000  # virtual time per slice at most (adapted to how costly the script is)
 MIN_SLICE_NS, MAX_SLICE_NS = 100_000, 60 * 1_000_000_000
 KBD_GRACE_S = 0.5
+OUTPUT_KEPT = 1000  # prints kept in board.output while serving (a long session prints a lot)
 CTRL_C = 3
 
 
@@ -181,6 +182,9 @@ class ServeLoop:
             if time.monotonic() - started >= FRAME_S or not self._inbox.empty():
                 break  # input waiting: take it before going on
         self.pacer.note(kernel.now)
+        for board in self.world.boards.values():
+            if len(board.output) > OUTPUT_KEPT:  # nothing reads it without --ui: bounded memory
+                del board.output[:-OUTPUT_KEPT]
 
     def _run_to(self, t: int) -> None:
         kernel = self.kernel
