@@ -79,3 +79,27 @@ def test_serve_stops_on_sigterm_with_a_summary(serve) -> None:
     out, err = served.stop()  # one SIGTERM
     assert served.proc.returncode == 0 and out == b""
     assert b"pycomsim: stopped at " in err
+
+
+def test_serve_a_scenario_with_vcd(tmp_path: Path, serve) -> None:
+    (tmp_path / "a.py").write_text("print('a up')\n")
+    (tmp_path / "b.py").write_text("from machine import Pin\nPin('P9', mode=Pin.OUT).value(0)\n")
+    (tmp_path / "bench.toml").write_text(
+        '[boards.a]\ntype = "wipy3"\nscript = "a.py"\n\n[boards.b]\ntype = "lopy"\nscript = "b.py"\n'
+    )
+    vcd = tmp_path / "run.vcd"
+    served = serve("--scenario", str(tmp_path / "bench.toml"), "--tcp", "0", "--vcd", str(vcd))
+    port = int(served.where[0].rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"import os; os.uname().sysname\r")
+        data = b""
+        deadline = time.monotonic() + 10
+        while b"'WiPy'\r\n>>> " not in data and time.monotonic() < deadline:
+            data += sock.recv(4096)
+    # the scenario's first board is on the serial line, without the multi-board 'a| ' prefix
+    assert data.startswith(
+        b"a up\r\nPycom MicroPython 1.20.2.r4 [v1.11-ffb0e1c] on 2021-01-12; WiPy"
+    )
+    served.stop()
+    text = vcd.read_text()
+    assert "$timescale" in text and "P9" in text

@@ -175,6 +175,7 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
         loop = ServeLoop(world, console, speed=speed, until_ns=until_ns, stderr=err)
     loop_holder.append(loop)
     board.console.stdout = CookedStream(console)
+    board.console.prefix = ""  # the serial line carries this board's output alone: no 'name| '
     pyexec = Pyexec(board, console, flash, main_name)
     board.program = pyexec.main_task
 
