@@ -70,3 +70,16 @@ def test_handlers_and_stimuli_run_between_keystrokes(tmp_path: Path) -> None:
         assert served.board.world.kernel.now >= 300_000_000
     finally:
         served.stop()
+
+
+def test_a_long_session_keeps_board_output_bounded(tmp_path: Path) -> None:
+    served = _Served(tmp_path, 1.0)
+    try:
+        served.wait_for(b">>> ")
+        served.loop.put(b"for i in range(3000): print(i)\r\r")
+        served.wait_for(b"\r\n2999\r\n>>> ")
+        served.loop.put(b"1\r")
+        served.wait_for(b"\r\n1\r\n>>> ")
+        assert len(served.board._console) <= 1000
+    finally:
+        served.stop()

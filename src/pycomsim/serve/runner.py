@@ -183,8 +183,9 @@ class ServeLoop:
                 break  # input waiting: take it before going on
         self.pacer.note(kernel.now)
         for board in self.world.boards.values():
-            if len(board.output) > OUTPUT_KEPT:  # nothing reads it without --ui: bounded memory
-                del board.output[:-OUTPUT_KEPT]
+            chunks = board._console  # `board.output`: nothing reads it without --ui
+            if len(chunks) > OUTPUT_KEPT:
+                del chunks[:-OUTPUT_KEPT]
 
     def _run_to(self, t: int) -> None:
         kernel = self.kernel
