@@ -21,7 +21,7 @@ class _Served:
         self.lock = threading.Lock()
         board = self.board = Board("lopy4")
         console = SerialConsole(board, self._sink)
-        board._stdout = CookedStream(console)
+        board.console.stdout = CookedStream(console)
         board.load(Pyexec(board, console, flash).main_task)
         board.button("P10", bounce=False).press(at="300ms", hold="50ms")
         self.loop = ServeLoop(board.world, console, speed=speed)
@@ -80,6 +80,6 @@ def test_a_long_session_keeps_board_output_bounded(tmp_path: Path) -> None:
         served.wait_for(b"\r\n2999\r\n>>> ")
         served.loop.put(b"1\r")
         served.wait_for(b"\r\n1\r\n>>> ")
-        assert len(served.board._console) <= 1000
+        assert len(served.board.console.chunks) <= 1000
     finally:
         served.stop()

@@ -183,7 +183,7 @@ class ServeLoop:
                 break  # input waiting: take it before going on
         self.pacer.note(kernel.now)
         for board in self.world.boards.values():
-            chunks = board._console  # `board.output`: nothing reads it without --ui
+            chunks = board.console.chunks  # `board.output`: nothing reads it without --ui
             if len(chunks) > OUTPUT_KEPT:
                 del chunks[:-OUTPUT_KEPT]
 
