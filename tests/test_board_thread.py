@@ -48,6 +48,7 @@ def test_threads_interleave_at_sleeps_in_time_order(tmp_path):
         _thread.start_new_thread(worker, ('b', 15, 2))
         print('main', time.ticks_ms())
         """,
+        cpu="free",  # switch points of the API-only model; the timing model: test_cpu_timing.py
     )
     # a new thread starts at its creator's next switch point: main's ticks_ms() lets 'a' start
     assert out(b).splitlines() == [

@@ -9,7 +9,7 @@ from pycomsim import Board
 
 
 def make_board() -> Board:
-    return Board("lopy4", seed=0, expansion=False)
+    return Board("lopy4", cpu="free", seed=0, expansion=False)
 
 
 def catch(fn, *args, **kwargs):

@@ -16,7 +16,7 @@ US = 1_000
 
 def make_board(**kwargs) -> Board:
     kwargs.setdefault("expansion", False)
-    return Board("lopy4", seed=0, **kwargs)
+    return Board("lopy4", cpu="free", seed=0, **kwargs)
 
 
 def catch(fn, *args, **kwargs):

@@ -17,7 +17,7 @@ SCRIPTS = Path(__file__).parent / "web_scripts"
 
 
 def make_board() -> Board:
-    return Board("lopy4", seed=0, expansion=False)
+    return Board("lopy4", cpu="free", seed=0, expansion=False)
 
 
 def catch(fn, *args, **kwargs):

@@ -12,7 +12,7 @@ from pycomsim import Board, NotSimulatedError
 def run(tmp_path, text: str, board: str = "lopy4") -> Board:
     path = tmp_path / "main.py"
     path.write_text(textwrap.dedent(text))
-    b = Board(board, stdout=open("/dev/null", "w"))
+    b = Board(board, stdout=open("/dev/null", "w"), cpu="free")  # reboots: instant boots
     b.run(path, until="1s")
     return b
 

@@ -15,7 +15,9 @@ from pycomsim.output.vcd import write_vcd
 
 @pytest.fixture
 def board():
-    return Board("lopy4", expansion=False, stdout=io.StringIO())
+    return Board(
+        "lopy4", expansion=False, stdout=io.StringIO(), cpu="free"
+    )  # LEDC rules, exact times
 
 
 @pytest.fixture

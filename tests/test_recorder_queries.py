@@ -21,7 +21,7 @@ def pwm(board: Board, high_us: int = 250, low_us: int = 750, periods: int = 10) 
 
 @pytest.fixture
 def ran() -> Board:
-    board = Board("lopy4", expansion=False)
+    board = Board("lopy4", expansion=False, cpu="free")  # exact edge times of the API table
     board.run(lambda: pwm(board))
     return board
 

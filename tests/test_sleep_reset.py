@@ -126,7 +126,7 @@ def test_reset_from_an_interrupt_handler_reboots(tmp_path):
 
 @pytest.mark.parametrize("enable_pull", [False, True])
 def test_pin_wake_all_low_from_the_expansion_button(tmp_path, enable_pull):
-    board = Board("lopy4")
+    board = Board("lopy4", cpu="free")
     board.button("P10").press(at="300ms", hold="100ms")
     out = run_script(
         board,
@@ -150,7 +150,7 @@ def test_pin_wake_all_low_from_the_expansion_button(tmp_path, enable_pull):
 
 
 def test_pin_wake_any_high_lists_the_pins_that_woke_it(tmp_path):
-    board = Board("lopy4", expansion=False)
+    board = Board("lopy4", cpu="free", expansion=False)
     board.levels("P13", [("0ms", 0)])
     board.levels("P19", [("0ms", 0), ("2s", 1)])
     out = run_script(
@@ -184,7 +184,7 @@ def test_deep_sleep_turns_the_heartbeat_and_uart_off(tmp_path):
 
 
 def test_deep_sleep_with_the_board_clock_on_a_long_timer(tmp_path):
-    board = Board("lopy4")
+    board = Board("lopy4", cpu="free")
     out = run_script(
         board,
         tmp_path,
@@ -202,7 +202,7 @@ def test_deep_sleep_with_the_board_clock_on_a_long_timer(tmp_path):
 def test_enable_pull_keeps_rtc_pulls_on_in_deep_sleep(tmp_path, enable_pull, woke_by):
     # modmachine.c machine_pin_deepsleep_wakeup: enable_pull keeps the RTC peripherals powered, so the
     # pad's pull-down holds P19 low (ALL_LOW wakes at once); without it P19 floats until the timer
-    board = Board("lopy4", expansion=False)
+    board = Board("lopy4", cpu="free", expansion=False)
     out = run_script(
         board,
         tmp_path,

@@ -87,7 +87,7 @@ def test_gpy_lte_pins_p5_to_p7_are_skipped():
 
 
 def test_reset_returns_pins_to_boot_state():
-    board = Board("lopy4", expansion=False)
+    board = Board("lopy4", cpu="free", expansion=False)
     machine = board.machine
     seen = []
 

@@ -18,7 +18,7 @@ FALLING, RISING, BOTH = 2, 1, 3
 
 def make_board() -> Board:
     # no expansion board: P10's button and pull-up stay out of the way
-    return Board("lopy4", seed=0, wires=["P11=P19", "P21=P20"], expansion=False)
+    return Board("lopy4", cpu="free", seed=0, wires=["P11=P19", "P21=P20"], expansion=False)
 
 
 def test_callback_returns_none() -> None:

@@ -17,7 +17,7 @@ NON_RTC_PINS = "P0 P1 P5 P7 P11 P12".split()
 
 def make_board(**kwargs) -> Board:
     kwargs.setdefault("expansion", False)
-    return Board("lopy4", seed=0, **kwargs)
+    return Board("lopy4", cpu="free", seed=0, **kwargs)
 
 
 def catch(fn, *args, **kwargs):

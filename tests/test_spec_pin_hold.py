@@ -53,7 +53,7 @@ def test_held_pad_stays_frozen_while_latch_updates(board, Pin):
 
 
 def test_hold_keeps_pad_through_reset_but_flag_reads_false_after_reboot():
-    board = Board("lopy4", expansion=False)
+    board = Board("lopy4", cpu="free", expansion=False)
     machine = board.machine
     seen = []
 
@@ -70,7 +70,7 @@ def test_hold_keeps_pad_through_reset_but_flag_reads_false_after_reboot():
 
 
 def test_hold_keeps_pad_through_deepsleep_and_flag_reads_false_after_wake():
-    board = Board("lopy4", expansion=False)
+    board = Board("lopy4", cpu="free", expansion=False)
     machine = board.machine
     seen = []
 

@@ -12,7 +12,7 @@ NOT_POSSIBLE = (OSError, "the requested operation is not possible")
 
 
 def make_board() -> Board:
-    return Board("lopy4", seed=0, expansion=False)
+    return Board("lopy4", cpu="free", seed=0, expansion=False)
 
 
 def catch(fn, *args):

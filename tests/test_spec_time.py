@@ -336,7 +336,7 @@ def test_sleep_rejects_a_non_number() -> None:
 def test_ticks_restart_at_every_boot_while_the_rtc_time_goes_on() -> None:
     """mp_hal_ticks_ms counts from the chip's start (esp_timer), reset by machine.reset() and by a
     deep-sleep wake; time.time() reads the RTC, which keeps counting (modutime.c time_time)."""
-    b = Board("lopy4")
+    b = Board("lopy4", cpu="free")
     seen = []
 
     def main() -> None:

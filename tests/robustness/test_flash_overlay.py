@@ -107,7 +107,7 @@ def test_the_layer_survives_reset_and_deep_sleep(write):
             machine.deepsleep(10)
         """,
     )
-    board = Board("lopy4", stdout=io.StringIO()).run(script, until="1s")
+    board = Board("lopy4", cpu="free", stdout=io.StringIO()).run(script, until="1s")
     assert "".join(board.output).split("\n")[:3] == ["boot 0", "boot 1", "boot 2"]
 
 
@@ -122,7 +122,7 @@ def test_a_rewritten_main_runs_after_a_reset_as_an_ota_update(write, tmp_path):
         machine.reset()
         """,
     )
-    board = Board("lopy4", stdout=io.StringIO()).run(script, until="1s")
+    board = Board("lopy4", cpu="free", stdout=io.StringIO()).run(script, until="1s")
     assert "".join(board.output) == "old version\nnew version\n"
     assert "machine.reset" in script.read_text()
 

@@ -71,8 +71,8 @@ API_FLOOR_NS = 1 * US  # an API call's C part never costs less than this
 
 @dataclass(frozen=True)
 class CpuModel:
-    """How board code costs time: `board` (this model), a scale factor of it, or `free` (statements
-    cost nothing, boots are instant: pycomsim before the model)."""
+    """How board code costs time: `board` (this model, the default), a scale factor of it, or `free`
+    (statements cost nothing, boots are instant: pycomsim before the model)."""
 
     name: str  # 'board', 'free' or the factor as given ('2', '0.5')
     factor: float = 1.0  # multiplies every bytecode's cost (2: a CPU half as fast)
@@ -113,7 +113,7 @@ CALL_SITE_UNITS = W_NAME + W_ATTR + W_FAST + W_CALL + W_ARG + W_FAST
 
 BOARD = CpuModel("board")
 FREE = CpuModel("free")
-DEFAULT = FREE  # what a board runs without a `cpu` (the model is opt-in until the suite moves)
+DEFAULT = BOARD  # what a board runs without a `cpu`: this model (docs/timing.md)
 
 
 def cpu_model(value: object) -> CpuModel:

@@ -16,7 +16,7 @@ from ..sim.scheduler import Reboot
 from .deepsleep import DeepSleep
 from .loader import run_program
 from .pin import pin_init0
-from .reset_causes import DEEPSLEEP_RESET, PWRON_RESET, PWRON_WAKE
+from .reset_causes import DEEPSLEEP_RESET, PWRON_RESET, PWRON_WAKE, SOFT_RESET
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -111,4 +111,5 @@ class Lifecycle:
             DeepSleep(board, reboot.sleep_ns, self).start()
         else:
             board.wake_reason = (PWRON_WAKE, None)
-            self.schedule_boot(board.scheduler.now)
+            # a soft reset (the REPL's Ctrl-D, mptask.c) restarts the VM without the bootloader
+            self.schedule_boot(board.scheduler.now, power_on=reboot.cause == SOFT_RESET)
