@@ -38,6 +38,8 @@ TOP_KEYS = {
     "radio",
     "cpu",
     "lorawan",
+    "wlan",
+    "hosts",
 }
 BOARD_KEYS = {"type", "script", "seed", "expansion", "position", "lora_region", "cpu"}
 RADIO_KEYS = {"seed", "path_loss_exponent", "fading_db", "capture_db"}
@@ -45,6 +47,7 @@ LORAWAN_KEYS = {"gateway", "devices"}
 DEVICE_KEYS = {"board", "dev_eui", "app_eui", "app_key", "dev_addr", "nwk_skey", "app_skey"}
 DEVICE_KEYS |= {"downlinks"}
 DOWNLINK_KEYS = {"port", "payload", "confirmed", "window"}
+AP_KEYS = {"ssid", "key", "auth", "channel", "rssi", "bssid"}
 PART_KEYS = {
     "buttons": ({"pin"}, {"name", "bounce", "presses"}),
     "leds": ({"pin"}, {"name", "active_low"}),
@@ -209,6 +212,8 @@ class _Builder:
         self.radio(data.get("radio", {}))
         if "lorawan" in data:
             self.lorawan(data["lorawan"])
+        if "wlan" in data or "hosts" in data:
+            self.ip(data.get("wlan", {}), data.get("hosts", {}))
         self.wires(data.get("wires", {}))
         parts = self.parts(data)
         for name, script_path in programs.items():
@@ -265,6 +270,25 @@ class _Builder:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.fail(key, f"expected 'board', 'free' or a positive factor, got {value!r}")
         return self.check(key, lambda: cpu_model(value))
+
+    def ip(self, wlan: Any, hosts: Any) -> None:
+        """[[wlan.aps]] access points and [hosts] mappings (sim/ipnet.py)."""
+        wlan = self.keys("wlan", wlan, set(), {"aps"})
+        net = self.world.ipnet
+        aps = wlan.get("aps", [])
+        if not isinstance(aps, list):
+            raise self.fail("wlan.aps", "expected [[wlan.aps]] tables")
+        for i, entry in enumerate(aps):
+            key = f"wlan.aps[{i}]"
+            entry = self.keys(key, entry, {"ssid"}, AP_KEYS - {"ssid"})
+            self.check(key, lambda e=entry: net.add_ap(
+                str(e["ssid"]), str(e.get("key", "")), auth=e.get("auth"),
+                channel=int(e.get("channel", 6)), rssi=int(e.get("rssi", -55)),
+                bssid=e.get("bssid")))  # fmt: skip
+        if not isinstance(hosts, dict):
+            raise self.fail("hosts", 'expected a table of "name:port" = "127.0.0.1:port"')
+        for source, target in hosts.items():
+            self.check(f'hosts."{source}"', lambda s=source, t=target: net.map_host(s, t))
 
     def lorawan(self, table: Any) -> None:
         """[lorawan]: the gateway's position and the devices the network server knows."""

@@ -64,6 +64,16 @@ class World:
             server = self.__dict__["_lorawan"] = NetworkServer(self)
         return server
 
+    @property
+    def ipnet(self) -> Any:
+        """Access points, addresses, host mappings and sockets (sim/ipnet.py), made on first use."""
+        net = self.__dict__.get("_ipnet")
+        if net is None:
+            from .ipnet import IpNet
+
+            net = self.__dict__["_ipnet"] = IpNet(self)
+        return net
+
     # ---- building ----
     def add_board(self, board: Board) -> None:
         if board.name in self.boards:

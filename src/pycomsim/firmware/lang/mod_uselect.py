@@ -43,16 +43,36 @@ NO_STREAM = "object with stream.ioctl required"
 
 def _check_stream(obj: Any) -> None:
     """``poll_map_add``: the object's type must have a stream protocol with an ioctl."""
-    if not isinstance(obj, io.IOBase):
+    if not isinstance(obj, io.IOBase) and not hasattr(obj, "_poll"):
         raise TypeError(NO_STREAM)
 
 
-def _poll_ready(objects: list[Any]) -> list[Any]:
-    """``poll_map_poll``: nothing pycomsim has is ever ready; the streams it has refuse POLL."""
-    for obj in objects:
-        if obj is not None:
+def _poll_ready(objects: list[Any], masks: list[int] | None = None) -> list[tuple[Any, int]]:
+    """``poll_map_poll``: sockets (firmware/network) answer MP_STREAM_POLL with what is ready;
+    the file streams pycomsim has refuse POLL (EINVAL)."""
+    ready = []
+    for i, obj in enumerate(objects):
+        if hasattr(obj, "_poll"):
+            flags = obj._poll(masks[i] if masks else POLLIN | POLLOUT)
+            if flags:
+                ready.append((obj, flags))
+        elif obj is not None:
             raise oserror(ERRNO["EINVAL"])
-    return []
+    return ready
+
+
+def _wait_sockets(board: Board, timeout_ms: int, check: Any) -> Any:
+    """The firmware's poll loop with sockets in it: look, then ``mp_hal_delay_ms(1)``, until
+    something is ready or the timeout has passed (board clock)."""
+    start_tick = board.scheduler.now // MS
+    while True:
+        found = check()
+        if found:
+            return found
+        if timeout_ms >= 0 and board.scheduler.now // MS - start_tick >= timeout_ms:
+            return found
+        board.scheduler.advance(ITERATION_COST)
+        board.scheduler.sleep(MS)
 
 
 def _get_array(obj: Any) -> list[Any]:
@@ -118,9 +138,13 @@ class _Poll:
                 timeout = -1
         if len(args) == 2:
             exc.get_int(args[1])
-        ready = _poll_ready([obj for obj, _ in self._map.values()])
+        objects = [obj for obj, _ in self._map.values()]
+        masks = [mask | POLLERR | POLLHUP for _, mask in self._map.values()]
+        ready = _poll_ready(objects, masks)
         if ready:
             return ready
+        if any(hasattr(obj, "_poll") for obj in objects):
+            return _wait_sockets(self._board, timeout, lambda: _poll_ready(objects, masks))
         _wait(self._board, timeout)
         return []
 
@@ -155,7 +179,15 @@ def make_uselect(board: Board) -> types.ModuleType:
         objects = {id(o): o for group in lists for o in group}
         for obj in objects.values():
             _check_stream(obj)
-        _poll_ready(list(objects.values()))
+
+        def check() -> tuple[list, list, list] | None:
+            r = [o for o in lists[0] if hasattr(o, "_poll") and o._poll(POLLIN)]
+            w = [o for o in lists[1] if hasattr(o, "_poll") and o._poll(POLLOUT)]
+            return (r, w, []) if r or w else None
+
+        _poll_ready([o for o in objects.values() if not hasattr(o, "_poll")])
+        if any(hasattr(o, "_poll") for o in objects.values()):
+            return _wait_sockets(board, timeout, check) or ([], [], [])
         _wait(board, timeout)
         return ([], [], [])
 
