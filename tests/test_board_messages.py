@@ -82,6 +82,14 @@ CASES = [
         "def f(a, *, k):\n    pass\nf(1, z=2)",
         "TypeError: unexpected keyword argument 'z'",
     ),
+    # py/argcheck.c mp_arg_check_num_sig: built-in functions
+    ("len(1, 2)", "TypeError: function takes 1 positional arguments but 2 were given"),
+    ("divmod(1)", "TypeError: function takes 2 positional arguments but 1 were given"),
+    ("range()", "TypeError: function missing 1 required positional arguments"),
+    ("sorted()", "TypeError: function missing 1 required positional arguments"),
+    ("range(1, 2, 3, 4)", "TypeError: function expected at most 3 arguments, got 4"),
+    ("round(1, 2, 3)", "TypeError: function expected at most 2 arguments, got 3"),
+    ("len(x=1)", "TypeError: function doesn't take keyword arguments"),
     # py/runtime.c mp_unpack_sequence
     ("a, b, c = 1, 2", "ValueError: need more than 2 values to unpack"),
     ("a, b = 1, 2, 3", "ValueError: too many values to unpack (expected 2)"),

@@ -229,6 +229,36 @@ RULES: dict[str, list[Rule]] = {
             re.compile(r"\S+\(\) got multiple values for argument '(.+)'"),
             lambda m, e: f"function got multiple values for argument '{m[1]}'",
         ),
+        # py/argcheck.c mp_arg_check_num_sig: built-in functions (len is FUN_OBJ_1, divmod FUN_OBJ_2,
+        # round VAR_BETWEEN 1..2, range 1..3; sorted and min take keywords: 1 or more positional)
+        (
+            re.compile(r"\w+\(\) takes exactly one argument \((\d+) given\)"),
+            lambda m, e: f"function takes 1 positional arguments but {m[1]} were given",
+        ),
+        (
+            re.compile(r"sorted expected 1 argument, got (\d+)"),
+            lambda m, e: f"function missing {1 - int(m[1])} required positional arguments",
+        ),
+        (
+            re.compile(r"\w+ expected (\d+) arguments?, got (\d+)"),
+            lambda m, e: f"function takes {m[1]} positional arguments but {m[2]} were given",
+        ),
+        (
+            re.compile(r"\w+ expected at least (\d+) arguments?, got (\d+)"),
+            lambda m, e: f"function missing {int(m[1]) - int(m[2])} required positional arguments",
+        ),
+        (
+            re.compile(r"\w+ expected at most (\d+) arguments?, got (\d+)"),
+            lambda m, e: f"function expected at most {m[1]} arguments, got {m[2]}",
+        ),
+        (
+            re.compile(r"\w+\(\) takes at most (\d+) arguments? \((\d+) given\)"),
+            lambda m, e: f"function expected at most {m[1]} arguments, got {m[2]}",
+        ),
+        (
+            re.compile(r"\w+\(\) takes no keyword arguments"),
+            lambda m, e: "function doesn't take keyword arguments",
+        ),
         (
             re.compile(r"\S+\(\) missing \d+ required keyword-only arguments?: '([^']+)'.*"),
             lambda m, e: f"function missing required keyword argument '{m[1]}'",
