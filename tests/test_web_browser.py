@@ -180,3 +180,27 @@ def test_two_boards_one_page(chromium_browser: object) -> None:
         page.wait_for_function("Number(document.querySelector('#wave').dataset.points) > 10")
         page.close()
     assert problems == []
+
+
+def test_signals_panel_shows_pwm_uart_and_a_slider_that_turns_the_potentiometer(
+    chromium_browser: object,
+) -> None:
+    board = Board("lopy4", expansion=False)
+    pot = board.potentiometer("P16", 0.5)
+    board.load(SCRIPT.parent / "signals.py")
+    session = LiveSession(board, speed=1.0)
+    with LiveServer(session) as server:
+        page = chromium_browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+        problems: list[str] = []
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(server.url)
+        page.wait_for_selector("#signals :text('PWM P11')", timeout=5000)
+        page.wait_for_selector("#signals :text('UART1 115200 baud')")
+        page.fill("#signals input.pot[data-pin='P16']", "2.5")
+        deadline = 50
+        while pot.volts != 2.5 and deadline:
+            page.wait_for_timeout(100)
+            deadline -= 1
+        page.close()
+    assert pot.volts == 2.5
+    assert problems == []

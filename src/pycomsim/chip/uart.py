@@ -44,6 +44,9 @@ class UartHardware:
         self._gen = 0  # configuration generation: events of an older configuration do nothing
         self._unwatch = None
         self._decoder: FrameDecoder | None = None
+        # the last bytes each way, for the web UI (the recorder keeps them all as events)
+        self.recent_tx: deque[int] = deque(maxlen=64)
+        self.recent_rx: deque[int] = deque(maxlen=64)
 
     # ---- configuration ----
     def configure(self, fmt: UartFormat | None, rx_capacity: int = 4096) -> None:
@@ -111,6 +114,7 @@ class UartHardware:
             return
         kernel = self.board.kernel
         self.board.world.recorder.event(kernel.now, self.board.name, "uart tx", (self.id, value))
+        self.recent_tx.append(value)
         for t, level in frame_edges(value, self.fmt, kernel.now):
             kernel.schedule(t, self._tx_level, (gen, level))
 
@@ -150,4 +154,5 @@ class UartHardware:
             recorder.event(frame.t, name, "uart error", (self.id, "overflow"))
             return
         self.rx.append(frame.value)
+        self.recent_rx.append(frame.value)
         recorder.event(frame.t, name, "uart rx", (self.id, frame.value))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..sim.analog import Potentiometer
 from ..sim.parts import Probe
 from .protocol import ProtocolError
 
@@ -90,4 +91,46 @@ class BoardPanel:
                 "dropped": board.irq.dropped,
                 "queued": len(board.irq.queue),
             },
+            "signals": signals_snapshot(board),
         }
+
+    def set_analog(self, pin_name: str, volts: float) -> None:
+        """Turn the potentiometer on `pin_name` (a slider on the page)."""
+        name = self.module_name.get(pin_name)
+        source = self.board.world.__dict__.get("analog_sources", {}).get(f"{self.name}.{name}")
+        if not isinstance(source, Potentiometer):
+            raise ProtocolError(f"no potentiometer on {pin_name!r} of {self.name!r}")
+        try:
+            source.set(volts)
+        except ValueError as error:
+            raise ProtocolError(f"analog: {error}") from None
+
+
+def signals_snapshot(board: Board) -> dict[str, Any]:
+    """PWM outputs (frequency, duty) by pin, each UART's last bytes, and the analog sources."""
+    ledc = getattr(board, "ledc", None)
+    uarts = getattr(getattr(board.machine, "UART", None), "_objects", {})
+    ports = {}
+    for uart_id, uart in sorted(uarts.items()):
+        hw = uart._hw
+        if hw.fmt is None and not hw.recent_tx and not hw.recent_rx:
+            continue
+        ports[str(uart_id)] = {
+            "baudrate": None if hw.fmt is None else hw.fmt.baudrate,
+            "tx": bytes(hw.recent_tx).hex(" "),
+            "rx": bytes(hw.recent_rx).hex(" "),
+        }
+    analog = []
+    prefix = f"{board.name}."
+    now = board.kernel.now
+    for key, source in board.world.__dict__.get("analog_sources", {}).items():
+        if isinstance(key, str) and key.startswith(prefix) and source.active:
+            analog.append(
+                {
+                    "pin": key[len(prefix) :],
+                    "name": source.name,
+                    "volts": round(source.voltage(now), 4),
+                    "settable": isinstance(source, Potentiometer),
+                }
+            )
+    return {"pwm": ledc.pin_states() if ledc is not None else {}, "uart": ports, "analog": analog}

@@ -37,6 +37,7 @@ class Command:
     pins: tuple[str, ...] = ()  # watch
     resolution_ns: int | None = None  # watch: waveform detail the page can draw
     board: str | None = None  # button, drive, watch: which board (None: the first)
+    volts: float | None = None  # analog: a potentiometer's new voltage
 
 
 # type -> (required fields, optional fields)
@@ -48,6 +49,7 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "button": (frozenset({"action"}), frozenset({"board"})),
     "drive": (frozenset({"pin", "level"}), frozenset({"board"})),
     "watch": (frozenset({"pins"}), frozenset({"resolution_ns", "board"})),
+    "analog": (frozenset({"pin", "volts"}), frozenset({"board"})),
 }
 
 
@@ -172,4 +174,12 @@ _BUILDERS = {
         level=_choice("drive", "level", msg["level"], DRIVE_LEVELS),
     ),
     "watch": _watch,
+    "analog": lambda msg, names: _analog(msg, names),
 }
+
+
+def _analog(msg: dict, pin_names: frozenset[str]) -> Command:
+    volts = msg["volts"]
+    if isinstance(volts, bool) or not isinstance(volts, (int, float)) or not 0 <= volts <= 3.3:
+        raise ProtocolError(f"analog: bad volts {_clip(volts)}: expected a number in [0, 3.3]")
+    return Command("analog", pin=_pin(msg["pin"], pin_names), volts=float(volts))

@@ -144,6 +144,9 @@ class LiveSession:
         elif kind == "drive":
             self.panel(cmd.board).drive(cmd.pin or "", cmd.level or "release")
             self._settle()
+        elif kind == "analog":
+            self.panel(cmd.board).set_analog(cmd.pin or "", cmd.volts or 0.0)
+            self._settle()
         self._snapshot()
 
     def step(self, ns: int) -> None:

@@ -92,6 +92,7 @@ function drawState(s) {
   page.view.update(b, new Set(page.watched));
   $("#irq-info").textContent = `callbacks run ${b.irq.runs} · dropped ${b.irq.dropped}` +
     (b.irq.alive ? "" : " · interrupt task dead") + (s.faults ? ` · ${s.faults} faults` : "");
+  drawSignals(b.signals);
   for (const p of b.pins) {
     const row = page.rows.get(p.name);
     if (!row) continue;
@@ -103,6 +104,35 @@ function drawState(s) {
     set(row.hold, p.hold ? "held" : "–");
     set(row.cb, p.callback ? TRIGGERS[p.trigger] || `trigger ${p.trigger}` : "–");
     for (const [level, btn] of Object.entries(row.drive)) btn.classList.toggle("active", p.driven === level);
+  }
+}
+
+// PWM outputs, each UART's last bytes, and a slider per potentiometer (analog source)
+function drawSignals(sig) {
+  const root = $("#signals");
+  if (!sig) return;
+  const key = JSON.stringify(sig);
+  if (root.dataset.key === key) return;
+  root.dataset.key = key;
+  const parts = [];
+  for (const [pin, p] of Object.entries(sig.pwm)) {
+    parts.push(`<div class="sig">PWM ${pin}: ${p.frequency.toFixed(1)} Hz, duty ${(100 * p.duty).toFixed(1)} % (channel ${p.channel})</div>`);
+  }
+  for (const [id, u] of Object.entries(sig.uart)) {
+    parts.push(`<div class="sig">UART${id}${u.baudrate ? ` ${u.baudrate} baud` : ""}<br>` +
+      `<span class="muted">TX</span> <code>${u.tx || "–"}</code><br><span class="muted">RX</span> <code>${u.rx || "–"}</code></div>`);
+  }
+  for (const a of sig.analog) {
+    const slider = a.settable
+      ? `<input type="range" min="0" max="3.3" step="0.01" value="${a.volts}" data-pin="${a.pin}" class="pot">`
+      : "";
+    parts.push(`<div class="sig">${a.pin} ${a.name}: <span class="volts">${a.volts.toFixed(3)} V</span> ${slider}</div>`);
+  }
+  if (document.activeElement && document.activeElement.classList.contains("pot")) return; // the user is sliding
+  root.innerHTML = parts.length ? parts.join("") : '<p class="muted">no PWM, UART or analog source yet</p>';
+  for (const input of root.querySelectorAll("input.pot")) {
+    input.addEventListener("input", () =>
+      send({ type: "analog", board: page.selected, pin: input.dataset.pin, volts: Number(input.value) }));
   }
 }
 
