@@ -8,7 +8,6 @@ import contextlib
 import csv
 import io
 import json
-import logging
 import os
 import signal
 import subprocess
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 
 from pycomsim.cli import main
-from pycomsim.sweep.driver import SweepOptions, run_sweep
+from pycomsim.sweep.driver import SweepOptions, run_sweep, start_local_cluster
 from pycomsim.sweep.grid import RESULT_COLUMNS, Grid
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,16 +31,7 @@ SEEDS = list(range(40))
 
 @pytest.fixture(scope="module")
 def client() -> Any:
-    from dask.distributed import Client, LocalCluster
-
-    cluster = LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
-    c = Client(cluster)
+    c, cluster = start_local_cluster(2)  # what `pycomsim sweep` starts
     yield c
     c.close()
     cluster.close()
@@ -93,12 +83,18 @@ def test_sweep_finds_exactly_the_failing_seeds(
     assert (tmp_path / "o" / "summary.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_rows_are_reproduced_by_pycomsim_run(client: Any, tmp_path: Path) -> None:
+def test_rows_are_reproduced_by_pycomsim_run(
+    client: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich draws its bar as on a terminal
     result = run_sweep(
         Grid(DEBOUNCE, None, [0, 1, 3], [("until", ["30ms"])], fixed=PRESS),
-        SweepOptions(out=tmp_path / "o", plot=False),
+        SweepOptions(out=tmp_path / "o", plot=False, progress=True),
         client=client,
     )
+    captured = capsys.readouterr()
+    assert captured.out == ""  # the progress bar is drawn on stderr only
+    assert "sweep" in captured.err and "2 failing" in captured.err and "3/3" in captured.err
     assert {row["passed"] for row in result.rows} == {True, False}
     for row in result.rows:
         command = row["command"].split()
@@ -224,15 +220,23 @@ def test_interrupted_sweep_resumes(client: Any, tmp_path: Path, expected_failing
     assert first.interrupted and len(first.rows) == 7
     before = (out / "results.csv").read_text().splitlines()
     assert len(before) == 8  # the header and the seven rows, complete
+    # a row recorded as an error (a worker lost too often, say) is run again by --resume
+    errored = (
+        before[7].replace(",pass,True,", ",error,False,").replace(",fail,False,", ",error,False,")
+    )
+    assert errored != before[7]
+    (out / "results.csv").write_text("\n".join([*before[:7], errored]) + "\n")
+    retried = before[7].split(",")[0]
     rerun: list[str] = []
     options.resume = True
     second = run_sweep(
         debounce_grid(), options, client=client, on_row=lambda r: rerun.append(r["run"])
     )
     assert not second.interrupted
-    assert len(rerun) == len(SEEDS) - 7 and not set(rerun) & {r["run"] for r in seen}
+    assert len(rerun) == len(SEEDS) - 6 and retried in rerun
+    assert not set(rerun) & {r["run"] for r in seen[:6]}
     after = (out / "results.csv").read_text().splitlines()
-    assert after[:8] == before  # the earlier rows are kept as they were
+    assert after[:7] == before[:7]  # the earlier rows are kept as they were
     assert sorted(r["seed"] for r in second.rows) == SEEDS
     assert {row["seed"] for row in second.failed} == expected_failing
     # a resume of a different sweep is refused

@@ -18,7 +18,7 @@ from ..units import parse_duration
 
 # run options the sweep does not pass on: it sets them itself, or they make no sense in a sweep
 _NOT_FORWARDED = {"seed", "scenario", "vcd", "plot", "pins", "window", "json", "quiet", "ui"}
-_NOT_FORWARDED |= {"port", "speed", "help"}
+_NOT_FORWARDED |= {"port", "speed", "help", "vcd-timescale"}
 
 
 def _run_actions(run: argparse.ArgumentParser) -> list[argparse.Action]:

@@ -38,7 +38,7 @@ RESULT_COLUMNS = (
 )
 # `pycomsim run` options a sweep sets itself or that make no sense inside one
 NOT_PARAMS = {"seed", "scenario", "vcd", "plot", "pins", "window", "json", "quiet", "ui", "port"}
-NOT_PARAMS |= {"speed", "set", "help"}
+NOT_PARAMS |= {"speed", "set", "help", "vcd-timescale"}
 
 
 def parse_seeds(spec: str) -> list[int]:
