@@ -209,3 +209,32 @@ def test_several_boards_share_the_clock_and_each_is_shown() -> None:
         session.apply(Command("button", board="pong", action="press"))
     entries, _ = session.log_since(0)
     assert {"kind": "out", "text": "ready\n", "board": "ping"} in entries
+
+
+def test_radio_packets_are_listed_in_each_boards_log(tmp_path) -> None:
+    from pycomsim import World
+
+    sender = tmp_path / "tx.py"
+    sender.write_text(
+        "from network import LoRa\nimport socket\nLoRa(mode=LoRa.LORA, region=LoRa.EU868)\n"
+        "socket.socket(socket.AF_LORA, socket.SOCK_RAW).send(b'hello')\n"
+    )
+    receiver = tmp_path / "rx.py"
+    receiver.write_text(
+        "from network import LoRa\nimport socket\nLoRa(mode=LoRa.LORA, region=LoRa.EU868)\n"
+        "print(socket.socket(socket.AF_LORA, socket.SOCK_RAW).recv(8))\n"
+    )
+    world = World()
+    tx = Board("lopy4", name="tx", world=world)
+    rx = Board("lopy4", name="rx", world=world)
+    tx.load(sender)
+    rx.load(receiver)
+    clock = FakeClock()
+    session = LiveSession([tx, rx], clock=clock)
+    for i in range(1, 4):
+        clock.t = i * 0.1
+        session.tick()
+    entries, _ = session.log_since(0)
+    info = [(e["board"], e["text"]) for e in entries if e["kind"] == "info"]
+    assert any(b == "tx" and "radio-tx 868MHz SF7 5B" in t for b, t in info)
+    assert any(b == "rx" and "radio-rx from tx 5B" in t for b, t in info)

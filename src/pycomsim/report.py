@@ -119,10 +119,17 @@ def summary_line(data: dict[str, Any]) -> str:
 
 
 def _network_note(net: dict[str, Any]) -> str:
+    parts = []
     radio = net.get("radio")
-    if not radio:
-        return ""
-    return (
-        f"{radio['packets']} radio packets ({radio['received']} received, "
-        f"{radio['collisions']} collisions)"
-    )
+    if radio:
+        parts.append(
+            f"{radio['packets']} radio packets ({radio['received']} received, "
+            f"{radio['collisions']} collisions)"
+        )
+    lorawan = net.get("lorawan")
+    if lorawan:
+        parts.append(f"LoRaWAN {lorawan['joins']} joins, {lorawan['uplinks']} uplinks")
+    ip = net.get("ipnet")
+    if ip:
+        parts.append(f"{ip['connections']} connections, {ip['bytes']} bytes over IP")
+    return "; ".join(parts)

@@ -41,6 +41,13 @@ def _noop(_: object) -> None:
     """The slice fence: an event that only makes running tasks park."""
 
 
+# recorder events shown in a board's log pane (sim/radio.py, sim/ipnet.py, firmware/network/wlan.py)
+NETWORK_EVENTS = frozenset(
+    {"radio-tx", "radio-rx", "radio-collision", "wlan-connected", "wlan-disconnected"}
+    | {"ip-connect", "ip-send", "ip-recv", "ip-sendto"}
+)
+
+
 class LiveSession:
     def __init__(
         self,
@@ -303,6 +310,10 @@ class LiveSession:
                 )
             elif event.kind == "alarm":
                 alarms.setdefault((event.board, event.detail), []).append(event.t)
+            elif event.kind in NETWORK_EVENTS:  # the board's packet list: radio and sockets
+                self._append(
+                    "info", f"[{format_ns(event.t)}] {event.kind} {event.detail}\n", event.board
+                )
         for (board_name, alarm), times in alarms.items():
             count = f" x{len(times)}" if len(times) > 1 else ""
             self._append("info", f"[{format_ns(times[-1])}] {alarm} fired{count}\n", board_name)
