@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .chip.fast_pin import make_fast_path
 from .chip.matrix import GpioMatrix, boot_signals
-from .chip.pads import Pad, add_fixed_driver
+from .chip.pads import Pad, X, add_fixed_pull
 from .core.boards import DEFAULT_BOARD, board_spec
 from .core.cpu import CpuModel, cpu_model
 from .firmware.console import Console
@@ -25,7 +25,6 @@ from .firmware.system import BoardSystem
 from .firmware.tracebacks import format_location_line
 from .sim import analog, parts, stimuli
 from .sim.clusters import run_ahead_limit
-from .sim.net import CONTENTION, EXT_LO
 from .sim.preempt import make_tick
 from .sim.scheduler import Reboot, Scheduler
 from .sim.serial_device import SerialDevice
@@ -109,7 +108,7 @@ class Board:
         for pad_name, signal in self.boot_signals.items():
             self.matrix.route(pad_name, signal)
         if self.spec.second_generation:  # util/antenna.c: the antenna switch pulls P12 down
-            add_fixed_driver(self.pads["P12"], "antenna pull-down", EXT_LO, self.kernel.now)
+            add_fixed_pull(self.pads["P12"], "antenna pull-down", up=False, at=self.kernel.now)
             self.input_notes["P12"] = lambda: self.world.warn(
                 self,
                 "note",
@@ -220,7 +219,7 @@ class Board:
     def undefined_read(self, pin: PinBase, level: int) -> int:
         """Reading a floating or contended net: contention reads low (the low-side FET is the
         stronger); a floating pad reads a seeded random bit, with a warning once per pin."""
-        if level == CONTENTION:
+        if level == X:
             return 0
         if not pin._float_warned:
             pin._float_warned = True

@@ -260,13 +260,13 @@ def settle_silently(pads: Iterable[Pad], at: int, step: Callable[[], None]) -> N
             restore(at)
 
 
-def add_fixed_driver(pad: Pad, label: str, code: int, at: int) -> Driver:
-    """A part of the module itself that always drives the pad (the antenna switch's pull-down)."""
+def add_fixed_pull(pad: Pad, label: str, *, up: bool, at: int) -> Driver:
+    """A resistor of the module itself that always pulls the pad (the antenna switch's pull-down)."""
     driver = Driver(f"{pad.board_name}.{pad.name} {label}")
-    driver.code = code
+    driver.code = EXTERNAL_PULL_CODES[up]
     pad.net.attach(driver)
     pad.net.settle(at)
     return driver
 
 
-__all__ += ["PULL_NONE", "PULL_UP", "PULL_DOWN", "settle_silently", "add_fixed_driver"]
+__all__ += ["PULL_NONE", "PULL_UP", "PULL_DOWN", "settle_silently", "add_fixed_pull"]

@@ -84,8 +84,8 @@ def _flash_folder(script: str | None) -> tuple[Path, str, Path | None]:
 
 def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     from ..board import Board
-    from ..cli import _button, _parse_press, _setup_scenario
     from ..core.boards import BOARDS
+    from ..run_options import _button, _parse_press, _setup_scenario
     from ..web.pacing import check_speed
     from .console import CookedStream, SerialConsole
     from .ftp import FtpServer

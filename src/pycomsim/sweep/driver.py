@@ -107,7 +107,7 @@ def _prepare(grid: Grid, options: SweepOptions) -> list[dict[str, str]]:
 def check_runs(runs: list[RunSpec]) -> None:
     """Set up (without running) one run of each parameter combination: a bad value is one line now,
     not a sweep of errors."""
-    from ..cli import CliError, _setup, build_parser
+    from ..run_options import CliError, _setup, run_parser
 
     seen: set[tuple] = set()
     for spec in runs:
@@ -117,7 +117,7 @@ def check_runs(runs: list[RunSpec]) -> None:
         sink = io.StringIO()
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             try:
-                world, _ = _setup(build_parser().parse_args(["run", *spec.argv]))
+                world, _ = _setup(run_parser().parse_args(spec.argv))
             except (CliError, UsageError, ValueError) as error:
                 raise UsageError(f"bad run `{spec.command}`: {error}") from None
             world.recorder.close()

@@ -179,11 +179,9 @@ def run_options() -> dict[str, str]:
     """`pycomsim run`'s options: name -> 'flag' (store_true) or 'value'."""
     import argparse
 
-    from ..cli import build_parser
+    from ..run_options import run_parser
 
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    run = sub.choices["run"]
+    run = run_parser()
     options = {}
     for action in run._actions:
         for flag in action.option_strings:

@@ -40,10 +40,10 @@ def run_one(
     argv: list[str] | tuple[str, ...], condition: PassCondition, *, want_vcd: bool = False
 ) -> dict[str, Any]:
     """Run `pycomsim run ARGV` here and return its row (without run/seed/params/command)."""
-    from ..cli import CliError, _setup, build_parser
     from ..exc import UsageError
     from ..output.artifacts import CHECKPOINT_NS
     from ..report import summary
+    from ..run_options import CliError, _setup, run_parser
 
     out, err = io.StringIO(), io.StringIO()
     row: dict[str, Any] = {"vcd_bytes": None}
@@ -51,7 +51,7 @@ def run_one(
     world = None
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            args = build_parser().parse_args(["run", *argv])
+            args = run_parser().parse_args(argv)
             world, _ = _setup(args)
         except (CliError, UsageError, ValueError) as error:
             wall = host_time.perf_counter() - started
