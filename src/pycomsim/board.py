@@ -38,6 +38,10 @@ class Board:
     """One simulated board. `Board("lopy4", seed=0, wires=["P9=P23"])`; its modules are `board.machine`,
     `board.time`, `board.pycom`; `board.run(program, until=...)` runs a script path or a function."""
 
+    # Pin's hot path: the copy specialised for the simulated pads (chip/fast_pin.py), or the portable
+    # methods over the pad contract; both pass the same tests (tests/conftest.py runs them twice)
+    default_fast_path = True
+
     def __init__(
         self,
         board: str = DEFAULT_BOARD,
@@ -52,7 +56,7 @@ class Board:
         host_python: bool = False,
         flash_dir: str | Path | None = None,
         cpu: str | float | CpuModel | None = None,
-        fast_path: bool = True,
+        fast_path: bool | None = None,
     ) -> None:
         self.spec = board_spec(board)
         self.type = self.spec.name
@@ -117,7 +121,8 @@ class Board:
             )
 
         # the firmware's Pin objects, one per pad
-        self.Pin = make_pin_class(make_fast_path(self.costs) if fast_path else None)
+        fast = self.default_fast_path if fast_path is None else fast_path
+        self.Pin = make_pin_class(make_fast_path(self.costs) if fast else None)
         self.pins = [self.Pin._create(self, info, self.pads[info.name]) for info in self.spec.pins]
         self.pin_by_name = {pin._name: pin for pin in self.pins}
         # pin_find looks at expansion-board names first, then module names
