@@ -9,7 +9,6 @@ as on the board. The task behind it is `lora_modem.Modem`.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,7 @@ from .lora_modem import (
     Config,
     Modem,
 )
+from .lpwan_id import lpwan_mac  # noqa: F401 - also imported from here
 
 if TYPE_CHECKING:
     from ...board import Board
@@ -74,13 +74,6 @@ _FREQ_RANGE = {
 _DEFAULT_FREQ = {0: 923_000_000, 1: 915_000_000, 8: 915_000_000, 9: 915_000_000, 5: 868_000_000}
 _DEFAULT_FREQ |= {4: 433_175_000, 2: 865_000_000, 7: 865_000_000}
 _DEFAULT_POWER = {0: 20, 1: 20, 8: 20, 7: 20, 9: 20, 2: 14, 5: 14, 4: 12}
-
-
-def lpwan_mac(board: Board) -> bytes:
-    """The 8-byte LoRa MAC (DevEUI) from the config block: Pycom's 70:B3:D5:49 prefix, the rest
-    fixed by board name and seed."""
-    digest = hashlib.sha256(f"lpwan/{board.name}/{board.seed}".encode()).digest()
-    return b"\x70\xb3\xd5\x49" + digest[:4]
 
 
 def _u8(value: int) -> int:

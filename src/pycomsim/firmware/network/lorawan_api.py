@@ -14,6 +14,7 @@ from ... import exc
 from ..lang.attrtuple import AttrTuple
 from .args import INT, NULL, Arg, get_buffer, parse, var_between
 from .lora_modem import LORAWAN, MS, Command
+from .lpwan_id import lpwan_mac
 
 if TYPE_CHECKING:
     from ...board import Board
@@ -57,8 +58,6 @@ def add_lorawan_methods(cls: type, board: Board, modem: Modem, send_cmd: Any) ->
             raise TypeError(f"object '{type(auth).__name__}' isn't a tuple or list")
         if activation == 0:
             if len(auth) == 2:
-                from .lora import lpwan_mac
-
                 dev_eui, app_eui, app_key = (
                     lpwan_mac(board),
                     get_buffer(auth[0]),
