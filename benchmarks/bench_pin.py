@@ -27,10 +27,10 @@ def _in_script(body):
     return result[0]
 
 
-def _ours_write(n: int) -> float:
+def _ours_write(n: int, pin: str = OUT_PIN) -> float:
     def body(board: Board) -> float:
         Pin = board.machine.Pin
-        p = Pin(OUT_PIN, Pin.OUT)
+        p = Pin(pin, Pin.OUT)
         t = clock_ns()
         for _ in range(n):
             p.value(1)
@@ -155,6 +155,25 @@ def _per_call(name, what, ours, peer, n, rounds) -> Figure:
         target=0.5,
         op="<=",
         what=what,
+        rounds=pairs,
+        extra={"calls_per_round": n},
+    )
+
+
+def write_led_pin(quick: bool, rounds: int) -> Figure:
+    """A write to P9, the pin users blink: the expansion board's LED watches its net. Its peer is a
+    write to P11 (nothing else on the net), measured alternately in the same run."""
+    n = 2_000 if quick else 200_000
+    p9, p11, pairs = interleaved(rounds, lambda: _ours_write(n, "P9"), lambda: _ours_write(n))
+    return Figure(
+        name="write P9 (LED)",
+        pycomsim=p9,
+        peer=p11,
+        unit="ns",
+        ratio=p9 / p11,
+        target=1.3,
+        op="<=",
+        what="p.value(1); p.value(0) on P9 with the expansion LED, per call vs the same on P11",
         rounds=pairs,
         extra={"calls_per_round": n},
     )

@@ -29,6 +29,7 @@ from common import Figure  # noqa: E402
 
 FIGURES = {
     "write": bench_pin.write,
+    "write_p9": bench_pin.write_led_pin,
     "read": bench_pin.read,
     "edge": bench_pin.edge,
     "throughput": bench_throughput.throughput,

@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 
 RUNNER = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
-FIGURES = ["write", "read", "edge->callback", "virtual throughput", "scale", "memory", "pwm"]
+FIGURES = [
+    "write",
+    "write P9 (LED)",
+    "read",
+    "edge->callback",
+    "virtual throughput",
+    "scale",
+    "memory",
+    "pwm",
+]
 FIGURES += ["cpu-loop", "cpu-overhead", "cpu-blink", "cpu-write", "cpu-read", "cpu-edge"]
 FIGURES += ["sweep", "sweep overhead"]
 

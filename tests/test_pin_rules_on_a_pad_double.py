@@ -59,7 +59,6 @@ def make_pins(*names: str):
         matrix=SimpleNamespace(take_back=lambda name: None),
         irq=SimpleNamespace(pin_configured=lambda pin: None),
         input_notes={},
-        undefined_read=lambda pin, level: 0,
     )
     Pin = make_pin_class()
     infos = {info.name: info for info in COMMON_PINS}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .chip.fast_pin import make_fast_path
 from .chip.matrix import GpioMatrix, boot_signals
-from .chip.pads import Pad, X, add_fixed_pull
+from .chip.pads import Pad, add_fixed_pull
 from .core.boards import DEFAULT_BOARD, board_spec
 from .core.cpu import CpuModel, cpu_model
 from .firmware.console import Console
@@ -19,14 +19,21 @@ from .firmware.irq import InterruptTask
 from .firmware.lang.vflash import FlashLayer
 from .firmware.lifecycle import Lifecycle
 from .firmware.modules import build_modules
-from .firmware.pin import PinBase, make_pin_class, named_pins_class, pin_state
-from .firmware.reset_causes import PWRON_RESET, PWRON_WAKE, WDT_RESET
+from .firmware.pin import (
+    PinBase,
+    antenna_note,
+    make_pin_class,
+    named_pins_class,
+    pin_state,
+    undefined_read,
+)
+from .firmware.reset_causes import PWRON_RESET, PWRON_WAKE
 from .firmware.system import BoardSystem
 from .firmware.tracebacks import format_location_line
 from .sim import analog, parts, stimuli
 from .sim.clusters import run_ahead_limit
 from .sim.preempt import make_tick
-from .sim.scheduler import Reboot, Scheduler
+from .sim.scheduler import Scheduler
 from .sim.serial_device import SerialDevice
 from .sim.world import World
 
@@ -113,16 +120,11 @@ class Board:
             self.matrix.route(pad_name, signal)
         if self.spec.second_generation:  # util/antenna.c: the antenna switch pulls P12 down
             add_fixed_pull(self.pads["P12"], "antenna pull-down", up=False, at=self.kernel.now)
-            self.input_notes["P12"] = lambda: self.world.warn(
-                self,
-                "note",
-                f"P12 is the antenna switch on the {self.type} (util/antenna.c): the module's "
-                "pull-down holds it low, so as an input it reads 0 unless something drives it high",
-            )
+            self.input_notes["P12"] = lambda: antenna_note(self)
 
         # the firmware's Pin objects, one per pad
         fast = self.default_fast_path if fast_path is None else fast_path
-        self.Pin = make_pin_class(make_fast_path(self.costs) if fast else None)
+        self.Pin = make_pin_class(make_fast_path(self.costs, undefined_read) if fast else None)
         self.pins = [self.Pin._create(self, info, self.pads[info.name]) for info in self.spec.pins]
         self.pin_by_name = {pin._name: pin for pin in self.pins}
         # pin_find looks at expansion-board names first, then module names
@@ -187,13 +189,6 @@ class Board:
             or self.system.busy()
         )
 
-    def watchdog_reset(self) -> None:
-        """The watchdog timed out (a kernel event, no task runs): the chip resets with WDT_RESET."""
-        cpu = self.scheduler
-        if cpu.now < self.kernel.now:
-            cpu.now = self.kernel.now
-        cpu.reboot(Reboot(WDT_RESET))
-
     def run_until(
         self, condition: Any, timeout: int | str = "10s", poll: int | str = "100us"
     ) -> int:
@@ -220,21 +215,6 @@ class Board:
     def format_exception(self, error: BaseException) -> str:
         """`error`'s host file and line for stderr (`path:line: Name: message`), for editors."""
         return format_location_line(error)
-
-    def undefined_read(self, pin: PinBase, level: int) -> int:
-        """Reading a floating or contended net: contention reads low (the low-side FET is the
-        stronger); a floating pad reads a seeded random bit, with a warning once per pin."""
-        if level == X:
-            return 0
-        if not pin._float_warned:
-            pin._float_warned = True
-            self.scheduler.catch_up()  # warnings of unwired boards stay in time order too
-            self.world.warn(
-                self,
-                "floating input read",
-                f"{pin._name} is floating: nothing drives it and no pull holds it",
-            )
-        return self.rng.getrandbits(1)
 
     # ---- pins and parts, for tests and tools ----
     def pin(self, name: str) -> PinBase:

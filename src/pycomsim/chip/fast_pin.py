@@ -20,8 +20,11 @@ _MISSING: Any = exc.MISSING
 OUT = 2  # machine.Pin.OUT: an OUT pin reads its latch
 
 
-def make_fast_path(costs: CallCosts) -> dict[str, Callable[..., Any]]:
-    """Pin methods for one board, with its call costs bound in (they are fixed per board)."""
+def make_fast_path(
+    costs: CallCosts, undefined_read: Callable[[Any, int], int]
+) -> dict[str, Callable[..., Any]]:
+    """Pin methods for one board, with its call costs bound in (they are fixed per board), and the
+    firmware's rule for a floating or contended read (firmware/pin.py undefined_read)."""
     cost_read, cost_write, cost_toggle = costs.pin_read, costs.pin_write, costs.pin_toggle
 
     def value(self: Any, v: Any = _MISSING, /, *rest: Any, **kw: Any) -> int | None:
@@ -35,7 +38,7 @@ def make_fast_path(costs: CallCosts) -> dict[str, Callable[..., Any]]:
             if self._mode == OUT:
                 return self._latch
             level = self._pad.gpio_driver.net.level
-            return level if level < 2 else self._board.undefined_read(self, level)
+            return level if level < 2 else undefined_read(self, level)
         t = cpu.now = cpu.now + cost_write
         if t >= cpu.kernel.next_time:
             cpu.sync()

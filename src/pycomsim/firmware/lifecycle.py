@@ -16,7 +16,7 @@ from ..sim.scheduler import Reboot
 from .deepsleep import DeepSleep
 from .loader import run_program
 from .pin import pin_init0
-from .reset_causes import DEEPSLEEP_RESET, PWRON_RESET, PWRON_WAKE, SOFT_RESET
+from .reset_causes import DEEPSLEEP_RESET, PWRON_RESET, PWRON_WAKE, SOFT_RESET, WDT_RESET
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -99,6 +99,13 @@ class Lifecycle:
         board = self.board
         board.scheduler.catch_up()
         board.finished = True
+
+    def watchdog_reset(self) -> None:
+        """The watchdog timed out (a kernel event, no task runs): the chip resets with WDT_RESET."""
+        cpu = self.board.scheduler
+        if cpu.now < cpu.kernel.now:
+            cpu.now = cpu.kernel.now
+        cpu.reboot(Reboot(WDT_RESET))
 
     def after_reboot(self, reboot: Reboot) -> None:
         """Every task is unwound: boot again now, or sleep until a wake source fires."""

@@ -70,7 +70,7 @@ class Watchdog:
         t = board.kernel.now
         board.world.recorder.event(t, board.name, "wdt", self.timeout_ms)
         self.stop()
-        board.watchdog_reset()
+        board.lifecycle.watchdog_reset()
 
 
 _WDT_ARGS = (Arg("id", 0, INT), Arg("timeout", kind=INT, required=True))

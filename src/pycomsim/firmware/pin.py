@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .. import exc
 from ..chip.pad_routes import pad_reconfigured
 from ..chip.pads import OPEN_DRAIN as PAD_OPEN_DRAIN
-from ..chip.pads import OUTPUT_OFF, PULL_NONE, PUSH_PULL, Pad
+from ..chip.pads import OUTPUT_OFF, PULL_NONE, PUSH_PULL, Pad, X
 from ..chip.pads import PULL_DOWN as PAD_PULL_DOWN
 from ..chip.pads import PULL_UP as PAD_PULL_UP
 from ..core.pinmap import PinInfo
@@ -186,7 +186,7 @@ class PinBase(metaclass=_PinType):
             if self._mode == OUT:
                 return self._latch  # an OUT pin reads its latch, not the pad
             level = self._pad.read()
-            return level if level < 2 else self._board.undefined_read(self, level)
+            return level if level < 2 else undefined_read(self, level)
         self._cpu.advance(self._costs.pin_write)
         v = self._latch = 1 if v else 0
         self._pad.write(v)
@@ -362,3 +362,30 @@ def pin_state(pin: PinBase) -> dict[str, Any]:
         "input_only": pin._info.input_only,
         "rtc": pin._info.rtc,
     }
+
+
+def undefined_read(pin: PinBase, level: int) -> int:
+    """Reading a floating or contended pad: contention reads low (the low-side FET is the
+    stronger); a floating pad reads a seeded random bit of the board, with a warning once per pin."""
+    if level == X:
+        return 0
+    board = pin._board
+    if not pin._float_warned:
+        pin._float_warned = True
+        board.scheduler.catch_up()  # warnings of unwired boards stay in time order too
+        board.world.warn(
+            board,
+            "floating input read",
+            f"{pin._name} is floating: nothing drives it and no pull holds it",
+        )
+    return board.rng.getrandbits(1)
+
+
+def antenna_note(board: Board) -> None:
+    """Said once when a second-generation module's script first sets P12 up as an input."""
+    board.world.warn(
+        board,
+        "note",
+        f"P12 is the antenna switch on the {board.type} (util/antenna.c): the module's "
+        "pull-down holds it low, so as an input it reads 0 unless something drives it high",
+    )

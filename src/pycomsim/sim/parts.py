@@ -67,14 +67,17 @@ class Led:
         append = trace.append
         lit_level, strong = (LOW, STRONG_LO) if self.active_low else (HIGH, STRONG_HI)
         driver = self.pad.gpio_driver  # its net is the pad's net, after any wire too
+        # when the LED last changed: a second change in one instant replaces it (boot)
+        last = [trace[-1] >> 2 if len(trace) else -1]
 
         def changed(old: int, new: int, t: int) -> None:
             on = new == lit_level and driver.net.counts[strong] > 0  # type: ignore[union-attr]
-            if on != self.on:
+            if on is not self.on:
                 self.on = on
-                if trace and trace[-1] >> 2 == t:  # a second change in one instant (boot)
+                if t == last[0]:
                     record_level(trace, t, 1 if on else 0)
                 else:
+                    last[0] = t
                     append(t << 2 | on)
 
         return changed

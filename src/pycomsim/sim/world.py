@@ -197,7 +197,7 @@ class World:
 
     # ---- reports ----
     def _contention(self, net: Net, drivers: list[Driver], t: int) -> None:
-        """Two strong drivers disagree. The net reads 0 (Board.undefined_read). Reported once per net
+        """Two strong drivers disagree. The net reads 0 (firmware/pin.py undefined_read). Reported once per net
         and set of drivers, with the time; repeats are counted. Strict runs raise FaultError in the
         script that made the offending call, or, when a part or stimulus caused it, in the script of
         every board with a pad on the net at its next API call (never in the kernel)."""
