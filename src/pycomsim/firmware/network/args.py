@@ -12,7 +12,7 @@ from ... import exc
 from ..args import BOOL, INT, OBJ, parse
 from ..args import Arg as _Arg
 
-__all__ = ["BOOL", "INT", "NULL", "OBJ", "Arg", "get_buffer", "parse", "var_between"]
+__all__ = ["BOOL", "INT", "NULL", "OBJ", "Arg", "get_buffer", "parse", "timeout_ms", "var_between"]
 
 NULL: Any = object()  # MP_OBJ_NULL: "not given" for OBJ arguments without a default
 
@@ -45,3 +45,12 @@ def var_between(args: tuple, lo: int, hi: int) -> None:
         raise exc.missing_args(lo - n)
     if n > hi:
         raise exc.at_most(hi, n)
+
+
+def timeout_ms(value: Any) -> int:
+    """socket_settimeout: None blocks (-1), else ``1000 * mp_obj_get_float(value)`` truncated."""
+    if value is None:
+        return -1
+    if not isinstance(value, (int, float)):
+        raise TypeError(f"can't convert {type(value).__name__} to float")
+    return int(1000 * float(value))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import exc
 from ..lang.mod_uerrno import ERRNO, oserror
-from .args import get_buffer
+from .args import get_buffer, timeout_ms
 from .wait import WaitList
 
 if TYPE_CHECKING:
@@ -118,8 +118,6 @@ class InetSocket:
 
     # ---- the socket API ----
     def settimeout(self, value: Any) -> None:
-        from .usocket import timeout_ms
-
         self._check()
         self._timeout = timeout_ms(value)
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import exc
 from ..lang.mod_uerrno import ERRNO, oserror
-from .args import get_buffer
+from .args import get_buffer, timeout_ms
 from .lora_modem import LORA, MS, PAYLOAD_MAX, SLEEP_MODE, Command
 
 if TYPE_CHECKING:
@@ -34,15 +34,6 @@ TIMED_OUT = "timed out"
 
 EAGAIN, EBADF, EMSGSIZE = ERRNO["EAGAIN"], ERRNO["EBADF"], ERRNO["EMSGSIZE"]
 ENETDOWN, EOPNOTSUPP = ERRNO["ENETDOWN"], ERRNO["EOPNOTSUPP"]
-
-
-def timeout_ms(value: Any) -> int:
-    """socket_settimeout: None blocks (-1), else ``1000 * mp_obj_get_float(value)`` truncated."""
-    if value is None:
-        return -1
-    if not isinstance(value, (int, float)):
-        raise TypeError(f"can't convert {type(value).__name__} to float")
-    return int(1000 * float(value))
 
 
 class LoRaSocket:
