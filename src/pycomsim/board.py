@@ -65,6 +65,7 @@ class Board:
         cpu: str | float | CpuModel | None = None,
         fast_path: bool | None = None,
     ) -> None:
+        _check_arguments(seed=seed, wires=wires, name=name, expansion=expansion, strict=strict)
         self.spec = board_spec(board)
         self.type = self.spec.name
         self.name = name or self.spec.name
@@ -168,6 +169,11 @@ class Board:
     def run(self, program: Any = None, until: int | str | None = None) -> Board:
         """Boot the board with `program` (a script path or a function) and run the world until `until`
         (virtual time from now) or, without `until`, until every board is idle."""
+        if self.world._running.locked():  # before load: a nested run must not boot anything
+            raise RuntimeError(
+                "this world is already running: board.run() cannot be called from a board's own "
+                "script or from a second thread while a run goes on"
+            )
         if program is not None:
             self.load(program)
         self.world.run(until=until)
@@ -175,6 +181,11 @@ class Board:
 
     def load(self, program: Any) -> None:
         """Power the board on with `program` as its main program; it starts at the current time."""
+        if not isinstance(program, (str, Path)) and not callable(program):
+            raise TypeError(
+                f"board.run()/load() takes a script path or a function, not {type(program).__name__}"
+                f" ({program!r})"
+            )
         self.lifecycle.power_on(program)
 
     def busy(self) -> bool:
@@ -287,3 +298,18 @@ class Board:
 
     def __repr__(self) -> str:
         return f"<Board {self.name} ({self.type}) at {self.now} ns>"
+
+
+def _check_arguments(*, seed: Any, wires: Any, name: Any, expansion: Any, strict: Any) -> None:
+    """Board()'s own arguments: a wrong type is a TypeError naming it, at the call."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"Board(seed=...) must be an int, not {type(seed).__name__} ({seed!r})")
+    if isinstance(wires, (str, bytes)) or not isinstance(wires, Iterable):
+        raise TypeError(
+            f"Board(wires=...) must be a list of 'A=B' strings, e.g. ['P9=P23'], not {wires!r}"
+        )
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"Board(name=...) must be a string, not {type(name).__name__}")
+    for flag, value in (("expansion", expansion), ("strict", strict)):
+        if not isinstance(value, bool):
+            raise TypeError(f"Board({flag}=...) must be True or False, not {value!r}")

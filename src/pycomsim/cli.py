@@ -2,7 +2,8 @@
 
 stdout is the board's serial output and nothing else; everything pycomsim says goes to stderr.
 Exit codes: 0 done (script ended or --until reached), 1 a script raised, 2 bad usage or input,
-74 an output file could not be written, 130 Ctrl-C.
+74 an output file could not be written, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (each after the outputs
+are complete and the summary is printed), 141 stdout was a pipe that closed (`| head`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from .run_options import (  # noqa: F401 - names older callers import from here
     _setup_scenario,
     add_run_arguments,
 )
+from .signals import ending_signals, interrupted_status, quiet_broken_stdout
 
 EXIT_OK, EXIT_SCRIPT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_BROKEN_PIPE = 141  # stdout was a pipe that closed: 128 + SIGPIPE, as a shell reports it
 EXIT_OUTPUT = 74  # an output file (--vcd, --plot) could not be written: sysexits EX_IOERR
 
 
@@ -77,15 +80,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     status = "ended"
     code = EXIT_OK
     try:
-        outputs.start_progress()
-        world.run(until=args.until)
+        with ending_signals():  # SIGTERM and SIGHUP end the run as Ctrl-C does
+            outputs.start_progress()
+            world.run(until=args.until)
         if args.until is not None:
             status = "reached --until"
-    except KeyboardInterrupt:
-        status, code = "interrupted", EXIT_INTERRUPTED
+    except KeyboardInterrupt as stop:
+        status, code = interrupted_status(stop)
     finally:
         wall = host_time.perf_counter() - started
         written = outputs.finish()  # the VCD is complete whatever happened
+    if world.stdout_closed:  # `pycomsim run x.py | head -1`: end quietly, as other tools do
+        quiet_broken_stdout()
+        return EXIT_BROKEN_PIPE
     sys.stdout.flush()  # the board printed its tracebacks there; the host lines follow on stderr
     for board, error in world.failed:
         text = board.format_exception(error)  # in a multi-board run each line gets 'name| '
@@ -114,6 +121,13 @@ def _report_outputs(outputs: Any, written: list[str], args: argparse.Namespace) 
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.stdout is None:  # started with stdout closed (`>&-`): the output has nowhere to go
+        if sys.stderr is not None:
+            print(
+                "pycomsim: error: stdout is closed: the board's output has nowhere to go",
+                file=sys.stderr,
+            )
+        return EXIT_USAGE
     if not (sys.argv[1:] if argv is None else argv):
         build_parser().print_help()  # bare `pycomsim`: what it can do, not a usage error
         return EXIT_OK

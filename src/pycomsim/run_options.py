@@ -124,7 +124,9 @@ def _parse_press(spec: str) -> tuple[str, int, int | None]:
     pin, sep, when = spec.partition("@")
     if not sep or not pin:
         raise CliError(f"bad --press {spec!r}: expected PIN@TIME[+HOLD], e.g. P10@1s+200ms")
-    at, _, hold = when.partition("+")
+    at, plus, hold = when.partition("+")
+    if plus and not hold.strip():
+        raise CliError(f"bad --press {spec!r}: no hold time after '+', e.g. {spec}200ms")
     try:
         return pin, parse_duration(at, "press time"), parse_duration(hold, "hold") if hold else None
     except ValueError as error:
@@ -200,6 +202,7 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
     script = Path(args.script)
     if not script.is_file():
         raise CliError(f"script not found: {args.script}")
+    _check_readable(script)
     if args.board not in BOARDS:
         raise CliError(f"unknown board {args.board!r}: choose one of {', '.join(BOARDS)}")
     try:
@@ -224,3 +227,10 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
         _button(board, pin, args.no_bounce).press(at=at, hold=hold)  # P10: the expansion button
     board.load(script)
     return board.world, [board]
+
+
+def _check_readable(script: Path) -> None:
+    try:
+        open(script, "rb").close()  # noqa: SIM115 - only whether it opens
+    except OSError as error:
+        raise CliError(f"cannot read script {str(script)!r}: {error.strerror}") from None

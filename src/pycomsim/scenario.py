@@ -76,6 +76,20 @@ PART_KEYS = {
     ),
 }
 PRESS_KEYS = {"at", "hold"}
+# The type of every key whose type is fixed: a wrong one is an error naming file, key and value
+# (TOML has real booleans: "no" is a string, not false). Durations (int of ns or '20ms') and the
+# keys other modules check themselves are not listed.
+_NUMBER = (int, float)
+FIELD_TYPES: dict[str, dict[str, Any]] = {
+    "boards": {"type": str, "script": str, "seed": int, "expansion": bool, "lora_region": str},
+    "buttons": {"pin": str, "name": str, "presses": list},
+    "leds": {"pin": str, "name": str, "active_low": bool},
+    "pulls": {"pin": str, "up": bool},
+    "generators": {"pin": str, "freq": _NUMBER, "duty": _NUMBER, "open_drain": bool, "name": str},
+    "levels": {"pin": str, "levels": list, "open_drain": bool, "name": str},
+    "serial": {"pin": str, "listen": str, "name": str},
+}
+_TYPE_WORDS = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
 BOARD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -118,6 +132,8 @@ def load_scenario(
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ScenarioError(f"{where}: not a UTF-8 text file") from None
+    except RecursionError:
+        raise ScenarioError(f"{where}: invalid TOML: tables or arrays nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{where}: invalid TOML: {error}") from None
     for key, value in settings:
@@ -144,6 +160,22 @@ class _Builder:
             raise
         except (ValueError, TypeError, FileNotFoundError) as error:
             raise self.fail(key, str(error)) from None
+
+    def types(self, key: str, table: dict, section: str) -> None:
+        """Every key of `table` with a fixed type (FIELD_TYPES) has it; strings hold no NUL."""
+        for name, expected in FIELD_TYPES[section].items():
+            if name not in table:
+                continue
+            value = table[name]
+            wanted = expected if isinstance(expected, tuple) else (expected,)
+            is_bool = isinstance(value, bool)
+            if not isinstance(value, wanted) or (is_bool and bool not in wanted):
+                words = " or ".join(_TYPE_WORDS.get(t, "a number") for t in wanted)
+                if wanted == _NUMBER:
+                    words = "a number"
+                raise self.fail(f"{key}.{name}", f"expected {words}, got {_short(value)}")
+            if isinstance(value, str) and "\x00" in value:
+                raise self.fail(f"{key}.{name}", f"a null byte in {_short(value)}")
 
     def keys(self, key: str, table: Any, required: set[str], optional: set[str]) -> dict:
         if not isinstance(table, dict):
@@ -182,6 +214,7 @@ class _Builder:
             if not BOARD_NAME.match(name):
                 raise self.fail(key, "a board name is letters, digits, '_' or '-' (no dots)")
             spec = self.keys(key, spec, set(), BOARD_KEYS)
+            self.types(key, spec, "boards")
             seed = spec.get("seed", 0)
             if not isinstance(seed, int) or isinstance(seed, bool):
                 raise self.fail(f"{key}.seed", f"expected an integer, got {seed!r}")
@@ -371,6 +404,7 @@ class _Builder:
             for i, entry in enumerate(entries):
                 key = f"{section}[{i}]"
                 entry = self.keys(key, entry, required, optional)
+                self.types(key, entry, section)
                 board, pin = self.pin(f"{key}.pin", entry["pin"])
                 made.append(getattr(self, "make_" + section)(key, board, pin.name, entry))
         return made
@@ -464,6 +498,11 @@ class _Builder:
             return self.check(key, lambda: board.analog_csv(pin, csv_path, **name))
         options = {k: entry[k] for k in ("freq", "low", "high", "sample") if k in entry}
         return self.check(key, lambda: board.waveform(pin, entry["shape"], **options, **name))
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:50] + "..."
 
 
 def _kind(value: Any) -> str:

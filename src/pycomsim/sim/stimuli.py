@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from ..units import parse_duration
+from ..units import MAX_DURATION_NS, parse_duration
 from .net import OFF, STRONG_HI, STRONG_LO, Driver
 from .parts import when
 
@@ -56,6 +56,8 @@ class SignalGenerator:
         self.stop = None if stop is None else parse_duration(stop, "generator stop")
         if self.stop is not None and self.stop < self.start:
             raise ValueError(f"bad generator stop {stop!r}: it is before the start")
+        if 1e9 / self.freq > MAX_DURATION_NS:  # 1e-300 Hz: a period no run could reach
+            raise ValueError(f"bad generator freq {freq!r}: the period is longer than 10 years")
         self.period_ns = round(1e9 / self.freq)
         if self.period_ns < 2:
             raise ValueError(f"bad generator freq {freq!r}: the period is below 2 ns")

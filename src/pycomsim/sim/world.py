@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,8 @@ class World:
         self.faults: list[Report] = []
         self.warnings: list[Report] = []
         self.failed: list[tuple[Board, BaseException]] = []
+        self.stdout_closed = False  # a write to stdout found the pipe closed: the run stops
+        self._running = threading.Lock()  # one run at a time: not re-entered, not from two threads
         self._run_until_idle = False
         self.cluster_cache: Any = None  # sim/clusters.py: which boards can affect which
         self.steady_waves: set[Any] = set()  # chip/ledc.py waves written into traces in blocks
@@ -169,6 +172,17 @@ class World:
     # ---- running ----
     def run(self, until: int | str | None = None) -> int:
         """Run all boards until `until` (virtual time from now) or, without it, until all are idle."""
+        if not self._running.acquire(blocking=False):
+            raise RuntimeError(
+                "this world is already running: board.run() cannot be called from a board's own "
+                "script or from a second thread while a run goes on"
+            )
+        try:
+            return self._run(until)
+        finally:
+            self._running.release()
+
+    def _run(self, until: int | str | None) -> int:
         kernel = self.kernel
         if until is None:
             t_end = NEVER
@@ -256,4 +270,11 @@ class World:
                 pending = not piece.endswith("\n")
             console.line_open = pending
             text = "".join(out)
-        stream.write(text)
+        if self.stdout_closed:
+            return
+        try:
+            stream.write(text)
+        except BrokenPipeError:
+            # stdout's reader went away (`| head -1`): not the script's fault; the run ends quietly
+            self.stdout_closed = True
+            self.kernel.stop()
