@@ -147,29 +147,30 @@ def test_board_run_from_its_own_script_is_a_runtime_error(write):
 
 def test_one_board_run_from_two_threads_is_a_runtime_error(write):
     board = Board("lopy4", stdout=io.StringIO())
-    board.load(write("main.py", LOOP))
     errors = []
-    started = threading.Event()
+    running = threading.Event()
+
+    def program():  # tells the other thread once the run is under way, then keeps it going
+        running.set()
+        while True:
+            board.time.sleep_ms(1)
 
     def second():
-        started.wait()
-        time.sleep(0.05)
+        running.wait(30)
         try:
             board.run(until="1ms")
         except RuntimeError as error:
             errors.append(error)
+        finally:
+            done.set()
 
+    done = threading.Event()
     thread = threading.Thread(target=second)
     thread.start()
-
-    def first():
-        started.set()
-        board.run(until="2s")
-
-    first()
+    board.load(program)
+    board.run_until(lambda: done.is_set(), timeout="1000s", poll="1ms")
     thread.join()
     assert len(errors) == 1 and "second thread" in str(errors[0])
-    assert board.now == 2_000_000_000
 
 
 def _cli(*args, **kwargs):
