@@ -163,7 +163,7 @@ class _Builder:
 
     def types(self, key: str, table: dict, section: str) -> None:
         """Every key of `table` with a fixed type (FIELD_TYPES) has it; strings hold no NUL."""
-        for name, expected in FIELD_TYPES[section].items():
+        for name, expected in FIELD_TYPES.get(section, {}).items():
             if name not in table:
                 continue
             value = table[name]
