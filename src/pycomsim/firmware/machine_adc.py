@@ -17,6 +17,7 @@ from .. import exc
 from ..chip.adc import characterize, raw_to_voltage, read_raw, true_vref
 from ..chip.dac import DacOutput
 from ..sim.analog import net_voltage
+from .args import get_float
 from .pin import _parse
 
 if TYPE_CHECKING:
@@ -216,7 +217,7 @@ def make_adc_classes(board: Board) -> tuple[type, type]:
 
         def write(self, value: Any) -> None:
             board.advance(cost)
-            v = _get_float(value)
+            v = get_float(value)
             v = min(max(v, 0.0), 1.0)
             self._out.write(int(255 * v))  # (uint8_t)(0xff * 1.0f * value)
 
@@ -249,9 +250,3 @@ def make_adc_classes(board: Board) -> tuple[type, type]:
 
     board.peripheral_resets.append(reset)
     return ADC, DAC
-
-
-def _get_float(obj: Any) -> float:
-    if isinstance(obj, (int, float)):
-        return float(obj)
-    raise TypeError(f"can't convert {type(obj).__name__} to float")

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import exc
 from ..chip.ledc import Ledc, scaled_duty
+from .args import get_float
 from .pin import _parse
 
 if TYPE_CHECKING:
@@ -38,12 +39,6 @@ def _required(values: list, names: tuple[str, ...]) -> None:
     for value, name in zip(values, names, strict=True):
         if value is _MISSING:
             raise TypeError(f"'{name}' argument required")  # mp_arg_parse_all
-
-
-def _get_float(obj: Any) -> float:
-    if isinstance(obj, (int, float)):
-        return float(obj)
-    raise TypeError(f"can't convert {type(obj).__name__} to float")
 
 
 def _frequency(value: Any) -> int:
@@ -66,7 +61,7 @@ def make_pwm_class(board: Board) -> tuple[type, Ledc]:
 
         def duty_cycle(self, duty: Any) -> None:
             board.advance(cost)
-            value = _get_float(duty)
+            value = get_float(duty)
             hw = ledc.channels[self._index]
             timer = ledc.timers[self._pwm._timer]  # this object's timer (config.timer_sel)
             hw.timer = timer
@@ -120,7 +115,7 @@ def make_pwm_class(board: Board) -> tuple[type, Ledc]:
             obj = self._channels.get(index)
             if obj is None:
                 obj = self._channels[index] = channel(self, index)
-            value = 0.5 if duty is None else _get_float(duty)
+            value = 0.5 if duty is None else get_float(duty)
             hw = ledc.channels[index]
             timer = ledc.timers[self._timer]
             scaled = scaled_duty(value, timer.bits)

@@ -22,6 +22,7 @@ from .. import exc
 from ..chip.pad_routes import IN, PULL_UP, pin_config, pin_deassign
 from ..chip.uart import SIGNALS, TX_FIFO_LEN, UartHardware
 from ..sim.uart_frames import PARITY_EVEN, PARITY_ODD, STOP_1, STOP_1_5, STOP_2, UartFormat
+from .args import get_float
 from .pin import _parse
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def make_uart_class(board: Board) -> type:
                 parity = exc.get_int(parity) & 0xFFFFFFFF
                 if parity not in (PARITY_EVEN, PARITY_ODD):
                     raise ValueError(f"invalid parity {parity}")
-            stop_f = 1.0 if stop is None else _get_float(stop)
+            stop_f = 1.0 if stop is None else get_float(stop)
             if 1.5 <= stop_f < 2.0:
                 stop_bits = STOP_1_5
             elif int(stop_f) in (1, 2):
@@ -418,13 +419,6 @@ def make_uart_class(board: Board) -> type:
     UART.__name__ = UART.__qualname__ = "UART"
     UART._objects = objects  # type: ignore[attr-defined]
     return UART
-
-
-def _get_float(obj: Any) -> float:
-    """mp_obj_get_float: ints, bools and floats."""
-    if isinstance(obj, (int, float)):
-        return float(obj)
-    raise TypeError(f"can't convert {type(obj).__name__} to float")
 
 
 def _to_stdout(board: Board, data: bytes) -> None:
