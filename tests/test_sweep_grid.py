@@ -228,3 +228,18 @@ def test_a_scenario_run_of_a_sweep_sets_the_file_values(tmp_path: Path) -> None:
         "seed=0 buttons.0.presses.0.at=25ms": False,
         "seed=1 buttons.0.presses.0.at=25ms": False,
     }
+
+
+def test_an_unreachable_scheduler_is_one_line_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pycomsim.sweep.driver as driver
+
+    monkeypatch.setattr(driver, "CONNECT_TIMEOUT", "1s")
+    code, out, err = run_cli(
+        "sweep", DEBOUNCE, "--seeds", "0:3", "--scheduler", "tcp://127.0.0.1:9",
+        "--out", str(tmp_path / "o"),
+    )  # fmt: skip
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "cannot reach the scheduler tcp://127.0.0.1:9" in err
+    assert not (tmp_path / "o").exists()  # no empty table that would block the next try

@@ -42,6 +42,7 @@ RESULTS, PARQUET, MANIFEST, PLOT, VCD_DIR = (
     "vcd",
 )
 CHECKED_COMBOS = 64  # parameter combinations set up in the driver before the sweep starts
+CONNECT_TIMEOUT = "20s"  # to reach a --scheduler
 
 
 @dataclass
@@ -72,8 +73,9 @@ class SweepResult:
         return [row for row in self.rows if not row["passed"]]
 
 
-def _prepare(grid: Grid, options: SweepOptions) -> list[dict[str, str]]:
-    """Check the output folder against --resume/--overwrite; return the rows to keep."""
+def _prepare(grid: Grid, options: SweepOptions) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """Check the output folder against --resume/--overwrite (writing nothing yet); return the rows
+    to keep and the sweep's manifest."""
     out = options.out
     results = out / RESULTS
     if out.exists() and not out.is_dir():
@@ -99,9 +101,7 @@ def _prepare(grid: Grid, options: SweepOptions) -> list[dict[str, str]]:
         raise UsageError(
             f"{results} exists: --resume to continue that sweep, --overwrite to start again"
         )
-    out.mkdir(parents=True, exist_ok=True)
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
-    return keep
+    return keep, manifest
 
 
 def check_runs(runs: list[RunSpec]) -> None:
@@ -138,13 +138,18 @@ def _start_cluster(options: SweepOptions) -> tuple[Any, Any]:
 
     if options.scheduler:
         try:
-            return Client(options.scheduler, timeout="20s"), None
+            return Client(options.scheduler, timeout=CONNECT_TIMEOUT), None
         except (OSError, TimeoutError, ValueError) as error:
             raise UsageError(f"cannot reach the scheduler {options.scheduler}: {error}") from None
     workers = options.workers or os.cpu_count() or 1
     if workers < 1:
         raise UsageError(f"bad --workers {workers}: at least 1")
-    return start_local_cluster(workers)
+    try:
+        return start_local_cluster(workers)
+    except (OSError, RuntimeError, TimeoutError) as error:  # no ports, no processes, a slow start
+        raise UsageError(
+            f"cannot start a local Dask cluster of {workers} workers: {error}"
+        ) from None
 
 
 # a sweep's own workers only wait on their run processes: Dask's sampling profiler (every 10 ms) and
@@ -197,21 +202,24 @@ def run_sweep(
     `client`: a dask Client to use (else one is made from the options); `on_row` sees each new row.
     A KeyboardInterrupt stops the sweep: what finished is in results.csv, `interrupted` is set."""
     options.condition.check()
-    keep = _prepare(grid, options)
+    keep, manifest = _prepare(grid, options)
     done = {row["run"] for row in keep}
     specs = grid.runs()
     pending = [spec for spec in specs if spec.key not in done]
     check_runs(pending)
     param_keys = grid.param_keys
+    made = client is None  # a client (and cluster) of our own is closed after the sweep
+    cluster = None
+    if pending and made:
+        # before anything is written: an unreachable scheduler leaves the folder as it was
+        client, cluster = _start_cluster(options)
+    options.out.mkdir(parents=True, exist_ok=True)
+    (options.out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
     results = ResultsFile(options.out / RESULTS, param_keys, keep)
     result = SweepResult([], len(specs), param_keys)
     progress = _Progress(len(specs), len(keep), sum(r["passed"] != "True" for r in keep), options)
-    made = client is None  # a client (and cluster) of our own is closed after the sweep
-    cluster = None
     try:
         if pending:
-            if made:
-                client, cluster = _start_cluster(options)
             _stream(client, pending, param_keys, options, results, progress, on_row)
     except KeyboardInterrupt:
         result.interrupted = True
