@@ -31,6 +31,7 @@ from .lora_modem import (
     Config,
     Modem,
 )
+from .lorawan_mac import MacLayer
 from .lpwan_id import lpwan_mac  # noqa: F401 - also imported from here
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ def _u8(value: int) -> int:
 def make_lora_class(board: Board) -> type:
     """A LoRa class for one boot of `board` (its one LoRa object lives here)."""
     modem = Modem(board)
+    modem.mac_factory = MacLayer
     lopy4 = board.type == "lopy4"
     state: dict[str, Any] = {}
 

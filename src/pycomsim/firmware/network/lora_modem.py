@@ -147,6 +147,8 @@ class Modem:
         self.trx = world.radio.transceiver(board.name, self._on_rx_done, self._on_tx_done)
         self.trx.has_work = lambda: self.tick_pending and self.alive
         self.mac_layer: Any = None  # the LoRaWAN MAC (network/lorawan_mac.py) in LORAWAN mode
+        # what makes it: set by lora.py, so that this module and the MAC's do not import each other
+        self.mac_factory: Any = None
 
     # ---- the Python side: commands and bits ----
     @property
@@ -248,10 +250,8 @@ class Modem:
         self.board.world.radio.region = REGION_NAMES.get(config.region)
         self.retune()
         if config.stack_mode == LORAWAN:
-            from .lorawan_mac import MacLayer
-
             if self.mac_layer is None:
-                self.mac_layer = MacLayer(self)
+                self.mac_layer = self.mac_factory(self)
             self.mac_layer.init(now)
             self.state = IDLE
         else:
