@@ -64,6 +64,7 @@ class Board:
         flash_dir: str | Path | None = None,
         cpu: str | float | CpuModel | None = None,
         fast_path: bool | None = None,
+        nvs_file: str | Path | None = None,
     ) -> None:
         _check_arguments(seed=seed, wires=wires, name=name, expansion=expansion, strict=strict)
         self.spec = board_spec(board)
@@ -138,7 +139,10 @@ class Board:
             Any
         ] = []  # run at every boot before the pads reset (machine.py)
         self.console_router: Any = None  # os.dupterm's target (firmware/machine_uart.py)
-        self.system = BoardSystem(self)  # timers (and what else the firmware keeps), before machine
+        self.system = BoardSystem(self)  # timers, RTC, watchdog, NVS: before the modules
+        if nvs_file is not None:  # pycom NVS and configuration kept in a file across runs
+            self.system.use_nvs_file(nvs_file)
+
         self.modules = build_modules(self)
         self.machine = self.modules["machine"]
         self.time = self.modules["time"]
@@ -199,6 +203,17 @@ class Board:
             )
             or self.system.busy()
         )
+
+    @property
+    def temperature(self) -> float:
+        """The die temperature in degrees Celsius that machine.temperature() reads (default 50)."""
+        return self.system.temperature_c
+
+    @temperature.setter
+    def temperature(self, celsius: float) -> None:
+        if isinstance(celsius, bool) or not isinstance(celsius, (int, float)):
+            raise ValueError(f"temperature must be a number of degrees Celsius, got {celsius!r}")
+        self.system.temperature_c = float(celsius)
 
     def run_until(
         self, condition: Any, timeout: int | str = "10s", poll: int | str = "100us"

@@ -41,7 +41,16 @@ TOP_KEYS = {
     "wlan",
     "hosts",
 }
-BOARD_KEYS = {"type", "script", "seed", "expansion", "position", "lora_region", "cpu"}
+BOARD_KEYS = {
+    "type",
+    "script",
+    "seed",
+    "expansion",
+    "position",
+    "lora_region",
+    "cpu",
+    "temperature",
+}
 RADIO_KEYS = {"seed", "path_loss_exponent", "fading_db", "capture_db"}
 LORAWAN_KEYS = {"gateway", "devices"}
 DEVICE_KEYS = {"board", "dev_eui", "app_eui", "app_key", "dev_addr", "nwk_skey", "app_skey"}
@@ -230,6 +239,11 @@ class _Builder:
                     t, seed=s, name=n, expansion=e, world=world, stdout=stdout, cpu=c
                 ),
             )
+            if "temperature" in spec:  # degrees Celsius, what machine.temperature() reads
+                self.check(
+                    f"{key}.temperature",
+                    lambda b=boards[name], c=spec["temperature"]: setattr(b, "temperature", c),
+                )
             if "script" in spec:
                 script = spec["script"]
                 if not isinstance(script, str):

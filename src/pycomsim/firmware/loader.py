@@ -252,6 +252,8 @@ def run_program(board: Board, program: Path | Callable[[], Any]) -> None:
     namespace["os"] = importer("os")
     namespace["UART"] = board.machine.UART
     namespace["os"].dupterm(board.machine.UART(0, 115200))
+    if board.system.safe_boot:
+        return  # mptask.c: a safe boot runs neither boot.py nor main.py
     flash = importer.ctx.flash
     boot = flash.file("/flash/boot.py")  # through the flash: a boot.py the board rewrote or removed
     if boot is not None and boot.resolve() != script.resolve():
@@ -267,6 +269,12 @@ def run_program(board: Board, program: Path | Callable[[], Any]) -> None:
                 board.error_ns = board.now
             board.console_write(board.format_board_exception(error))
             board.world.script_failed(board, error)
+    chosen = board.system.config_main  # machine.main() in boot.py names the script mptask.c runs
+    if chosen is not None:
+        found = flash.file(chosen)  # relative to the current directory, /flash
+        if found is None:
+            raise oserror(ERRNO["ENOENT"])
+        script = found
     namespace["__file__"] = script.name
     # after a reset, a script the board rewrote (an OTA update) runs in its new version
     exec_file(importer, flash.layer.upper(script.name) or script, namespace)

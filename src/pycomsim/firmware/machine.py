@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import types
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +46,10 @@ def make_machine(board: Board) -> types.ModuleType:
         sleep_ns = None if not args else exc.get_int(args[0]) * 1_000_000
         if sleep_ns is not None and sleep_ns < 0:
             sleep_ns = (sleep_ns // 1_000_000 & 0xFFFFFFFF) * 1_000_000
+        system = (
+            board.system
+        )  # mach_expected_wakeup_time, for remaining_sleep_time() after the wake
+        system.expected_wakeup_us = 0 if sleep_ns is None else system.rtc.us() + sleep_ns // 1000
         raise Reboot(DEEPSLEEP_RESET, sleep_ns)
 
     def pin_sleep_wakeup(pins: Any, mode: Any, enable_pull: Any = False) -> None:
@@ -75,10 +78,7 @@ def make_machine(board: Board) -> types.ModuleType:
 
     def unique_id() -> bytes:
         cpu.advance(costs.machine_call)
-        digest = hashlib.sha256(f"{board.name}/{board.seed}".encode()).digest()
-        return (
-            b"\x24\x0a\xc4" + digest[:3]
-        )  # an Espressif OUI, the rest fixed by board name and seed
+        return board.system.mac()
 
     def freq() -> int:
         cpu.advance(costs.machine_call)
@@ -100,6 +100,7 @@ def make_machine(board: Board) -> types.ModuleType:
 
     from ..chip.pad_routes import reset_routes
     from .machine_adc import make_adc_classes
+    from .machine_more import machine_functions
     from .machine_pwm import make_pwm_class
     from .machine_rtc import make_rtc_class
     from .machine_timer import make_timer_class
@@ -120,6 +121,7 @@ def make_machine(board: Board) -> types.ModuleType:
         PWM=pwm_class,
         ADC=adc_class,
         DAC=dac_class,
+        **machine_functions(board),  # rng, temperature, sleep, info, main, mem8/16/32, ...
         reset=reset,
         deepsleep=deepsleep,
         pin_sleep_wakeup=pin_sleep_wakeup,

@@ -71,8 +71,12 @@ class TimerGroup:
         self._deferred = False
         self._generation += 1
 
+    def suspend(self) -> None:
+        """Light sleep gates the APB clock: no alarm interrupt until `pause` says for how long."""
+        self._generation += 1
+
     def pause(self, ns: int) -> None:
-        """Light sleep gates the APB clock: the counter stands still for `ns`."""
+        """After a light sleep of `ns`: the counter stood still that long."""
         self.origin_ns += ns
         self._load_next()
 

@@ -56,8 +56,12 @@ class Watchdog:
         self.timeout_ms = None
         self._generation += 1
 
+    def suspend(self) -> None:
+        """Light sleep gates the watchdog's clock (until `pause`)."""
+        self._generation += 1
+
     def pause(self, ns: int) -> None:
-        """Light sleep gates the watchdog's clock: its deadline moves by the time asleep."""
+        """After a light sleep of `ns`: the deadline moves by the time asleep."""
         if self.timeout_ms is not None:
             self.deadline_ns += ns
             self._arm()

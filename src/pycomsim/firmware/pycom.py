@@ -26,6 +26,9 @@ class PycomModule(types.ModuleType):
         self.heartbeat = self._heartbeat_fn
         self.rgbled = self._rgbled_fn
         self.heartbeat_on_boot = self._heartbeat_on_boot_fn
+        from .pycom_more import pycom_functions
+
+        self.__dict__.update(pycom_functions(board))  # NVS, *_on_boot, pulses_get, bootmgr, ...
 
     def reset(self) -> None:
         """At boot: the heartbeat starts if NVS says so, the LED is dark."""
