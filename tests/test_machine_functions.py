@@ -15,6 +15,7 @@ MS = 1_000_000
 
 def make_board(**kwargs) -> Board:
     kwargs.setdefault("expansion", False)
+    kwargs.setdefault("cpu", "free")  # boots take no time: the rules, not the boot delay
     return Board("lopy4", seed=0, **kwargs)
 
 
@@ -64,7 +65,7 @@ def test_rng_is_24_bit_and_the_same_for_the_same_seed() -> None:
 
 
 def test_rng_differs_with_the_board_seed() -> None:
-    a, b = make_board(), Board("lopy4", seed=1, expansion=False)
+    a, b = make_board(), Board("lopy4", cpu="free", seed=1, expansion=False)
     assert in_script(a, a.machine.rng) != in_script(b, b.machine.rng)
 
 
@@ -183,7 +184,7 @@ def test_sleep_pauses_the_watchdog() -> None:
 
 
 def test_pin_edges_during_sleep_run_no_handlers() -> None:
-    b = Board("lopy4", seed=0, wires=["P11=P19"], expansion=False)
+    b = Board("lopy4", cpu="free", seed=0, wires=["P11=P19"], expansion=False)
     got = []
 
     def main():
@@ -237,7 +238,7 @@ def test_info_prints_the_firmware_block_with_the_tasks_of_the_board() -> None:
         "---------------------------------------------\nSystem memory info (in bytes)\n"
     )
     assert "LoRaTask stack water mark:" in text and "SigfoxTask stack water mark:" in text
-    wipy = Board("wipy3", expansion=False)
+    wipy = Board("wipy3", cpu="free", expansion=False)
     wipy.run(wipy.machine.info, until="1ms")
     assert "LoRaTask" not in "".join(wipy.output)
 
@@ -285,3 +286,20 @@ def test_mem_on_a_peripheral_register_says_it_is_not_simulated() -> None:
 def test_flash_encrypt_and_secure_boot_are_off() -> None:
     b = make_board()
     assert in_script(b, lambda: (b.machine.flash_encrypt(), b.machine.secure_boot())) == (0, 0)
+
+
+def test_remaining_sleep_time_counts_to_the_reset_not_to_boot_py() -> None:
+    """machine_init0 runs in main.c right after the wake, before the 1.9 s to boot.py."""
+    b = Board("lopy4", seed=0, expansion=False)  # the board's own boot time
+    b.levels("P10", [("0ms", 1), ("3s", 0)])
+    got = []
+
+    def main() -> None:
+        P = b.machine.Pin
+        got.append(b.machine.remaining_sleep_time())
+        if b.machine.reset_cause() == b.machine.PWRON_RESET:
+            b.machine.pin_sleep_wakeup([P("P10", P.IN)], b.machine.WAKEUP_ALL_LOW)
+            b.machine.deepsleep(10_000)
+
+    b.run(main, until="6s")
+    assert got[0] == 0 and 6990 < got[1] <= 7000

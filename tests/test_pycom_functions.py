@@ -14,6 +14,7 @@ MS = 1_000_000
 
 def make_board(board_type: str = "lopy4", **kwargs) -> Board:
     kwargs.setdefault("expansion", False)
+    kwargs.setdefault("cpu", "free")  # boots take no time: the rules, not the boot delay
     return Board(board_type, seed=0, **kwargs)
 
 

@@ -91,9 +91,9 @@ class BoardSystem:
         # main.c machine_init0: what is left of a timed sleep that a pin ended early
         if not deep_sleep_wake:
             self.expected_wakeup_us = 0  # RTC_DATA_ATTR: reloaded (0) on every boot but a wake
-        left = (
-            (self.expected_wakeup_us - self.rtc.us()) // 1000 if self.expected_wakeup_us > 0 else 0
-        )
+        # (main.c computes it right after the reset, before the boot's time to reach boot.py)
+        at_reset = self.rtc.us(board.kernel.now - board.cpu.boot_ns)
+        left = (self.expected_wakeup_us - at_reset) // 1000 if self.expected_wakeup_us > 0 else 0
         self.remaining_sleep_ms = max(0, left)
         self.rtc.boot(deep_sleep_wake=deep_sleep_wake)  # rtc_init0 unless waking from deep sleep
         self.timers.boot()  # machtimer_preinit / machtimer_init0
