@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import exc
-from ..chip.pads import OUTPUT_OFF
-from ..sim.net import FLOATING, HIGH, LOW
+from ..chip.pads import HIGH, LOW, OUTPUT_OFF, Z
 from .args import BOOL, INT, Arg, get_str, parse
 
 if TYPE_CHECKING:
@@ -338,7 +337,7 @@ _SIGFOX_ARGS = (
 def _logic(level: int, previous: int) -> int:
     if level in (LOW, HIGH):
         return level
-    return previous if level == FLOATING else 0
+    return previous if level == Z else 0
 
 
 def capture_pulses(board: Board, pin: Any, wait_ms: int) -> list[tuple[int, int]]:
