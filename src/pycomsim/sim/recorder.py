@@ -232,6 +232,12 @@ class EventLog:
         return sum(1 for i in self.keys.words() if i in wanted)
 
 
+# An idle recorder still checkpoints every 10 s of virtual time: a burst that starts after a long
+# quiet spell is bounded by what 10 s can record. "Idle" is fewer new words than CHECKPOINT_WORDS.
+IDLE_CHECKPOINT_NS = 10_000_000_000
+CHECKPOINT_WORDS = 4096
+
+
 class Recorder:
     def __init__(self, *, memory_words: int = 8 << 20, spill_dir: str | None = None) -> None:
         self.traces: dict[str, Trace] = {}  # 'board.P9' -> the net's trace (wired pads share one)
@@ -270,20 +276,33 @@ class Recorder:
 
     # ---- bounded memory for long runs ----
     def arm(self, kernel: Kernel, period_ns: int = 10_000_000) -> None:
-        """Checkpoint every `period_ns` of virtual time while anything else is scheduled: spill
-        traces over budget and tell listeners (a streaming VCD writer) how far time is final."""
+        """Checkpoint while anything else is scheduled: spill traces over budget and tell listeners
+        (a streaming VCD writer) how far time is final. Checkpoints follow the data, not the
+        clock: `period_ns` apart while something is recorded, twice as far apart after each one
+        that found little new (fewer than CHECKPOINT_WORDS; up to IDLE_CHECKPOINT_NS), so an idle board costs almost nothing
+        whatever --until is."""
         self._armed = (kernel, period_ns)
+        self._gap = period_ns
+        self._seen_words = self._total_words()
         kernel.schedule(kernel.now + period_ns, self._checkpoint, kernel)
 
     def disarm(self) -> None:
         self._armed = None
 
+    def _total_words(self) -> int:
+        return sum(a.total() for a in self.arrays())
+
     def _checkpoint(self, kernel: Kernel) -> None:
         if self._armed is None or self._armed[0] is not kernel:
             return
         self.checkpoint(kernel.now)
+        words = self._total_words()
+        period = self._armed[1]
+        busy = words - self._seen_words >= CHECKPOINT_WORDS
+        self._gap = period if busy else min(self._gap * 2, IDLE_CHECKPOINT_NS)
+        self._seen_words = words
         if kernel.pending():  # something else will happen: keep watching; else the run is over
-            kernel.schedule(kernel.now + self._armed[1], self._checkpoint, kernel)
+            kernel.schedule(kernel.now + max(self._gap, period), self._checkpoint, kernel)
 
     def checkpoint(self, t: int) -> None:
         """Every change before `t` is final: no task can record earlier than the kernel clock."""
