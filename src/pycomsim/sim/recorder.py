@@ -233,9 +233,10 @@ class EventLog:
 
 
 # An idle recorder still checkpoints every 10 s of virtual time: a burst that starts after a long
-# quiet spell is bounded by what 10 s can record. "Idle" is fewer new words than CHECKPOINT_WORDS.
+# quiet spell is bounded by what 10 s can record. "Idle": no pad changed and fewer new words (LEDs, events) than CHECKPOINT_WORDS.
 IDLE_CHECKPOINT_NS = 10_000_000_000
 CHECKPOINT_WORDS = 4096
+IDLE_CHECKPOINTS = 8
 
 
 class Recorder:
@@ -283,14 +284,17 @@ class Recorder:
         whatever --until is."""
         self._armed = (kernel, period_ns)
         self._gap = period_ns
+        self._quiet = 0
         self._seen_words = self._total_words()
         kernel.schedule(kernel.now + period_ns, self._checkpoint, kernel)
 
     def disarm(self) -> None:
         self._armed = None
 
-    def _total_words(self) -> int:
-        return sum(a.total() for a in self.arrays())
+    def _total_words(self) -> tuple[int, int]:
+        """(pad changes recorded so far, words of every array): what decides the next gap."""
+        pads = sum(tr.total() for tr in {id(t): t for t in self.traces.values()}.values())
+        return pads, sum(a.total() for a in self.arrays())
 
     def _checkpoint(self, kernel: Kernel) -> None:
         if self._armed is None or self._armed[0] is not kernel:
@@ -298,8 +302,18 @@ class Recorder:
         self.checkpoint(kernel.now)
         words = self._total_words()
         period = self._armed[1]
-        busy = words - self._seen_words >= CHECKPOINT_WORDS
-        self._gap = period if busy else min(self._gap * 2, IDLE_CHECKPOINT_NS)
+        # busy: a pad changed (a streaming VCD wants it soon) or much else came in (memory)
+        (pads, total), (seen_pads, seen_total) = words, self._seen_words
+        busy = pads != seen_pads or total - seen_total >= min(
+            CHECKPOINT_WORDS, self.memory_words // 16
+        )
+        # the gap only grows after IDLE_CHECKPOINTS quiet checkpoints in a row: a slow blink
+        # still streams each change within one period
+        self._quiet = 0 if busy else self._quiet + 1
+        if busy:
+            self._gap = period
+        elif self._quiet >= IDLE_CHECKPOINTS:
+            self._gap = min(self._gap * 2, IDLE_CHECKPOINT_NS)
         self._seen_words = words
         if kernel.pending():  # something else will happen: keep watching; else the run is over
             kernel.schedule(kernel.now + max(self._gap, period), self._checkpoint, kernel)
