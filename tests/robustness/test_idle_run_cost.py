@@ -2,6 +2,7 @@
 whatever --until is (issue case 4)."""
 
 import io
+import itertools
 
 from pycomsim import Board
 
@@ -25,4 +26,4 @@ def test_a_board_recording_much_still_checkpoints_every_10ms(write):
     board.world.recorder.checkpoint_listeners.append(seen.append)
     board.world.recorder.arm(board.kernel, 10_000_000)
     board.run(until="100ms")
-    assert {b - a for a, b in zip(seen, seen[1:])} == {10_000_000}
+    assert {b - a for a, b in itertools.pairwise(seen)} == {10_000_000}
