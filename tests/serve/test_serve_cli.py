@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import time
@@ -74,11 +75,17 @@ def test_serve_ui_page_and_repl_over_tcp(tmp_path: Path, serve) -> None:
     assert data.endswith(b"6*7\r\n42\r\n>>> ")
 
 
-def test_serve_stops_on_sigterm_with_a_summary(serve) -> None:
-    served = serve()
-    out, err = served.stop()  # one SIGTERM
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_serve_stops_on_a_signal_even_in_a_loop_without_api_calls(
+    tmp_path: Path, serve, signum
+) -> None:
+    (tmp_path / "main.py").write_text("n = 0\nwhile True:\n    n += 1\n")  # never yields
+    served = serve(str(tmp_path / "main.py"))
+    time.sleep(0.3)
+    served.proc.send_signal(signum)  # not the board's Ctrl-C: the REPL does not catch it
+    out, err = served.proc.communicate(timeout=10)
     assert served.proc.returncode == 0 and out == b""
-    assert b"pycomsim: stopped at " in err
+    assert b"pycomsim: stopped at " in err and b"Traceback" not in err
 
 
 def test_serve_a_scenario_with_vcd(tmp_path: Path, serve) -> None:

@@ -89,7 +89,7 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     from ..web.pacing import check_speed
     from .console import CookedStream, SerialConsole
     from .ftp import FtpServer
-    from .pyexec import Pyexec
+    from .pyexec import HostStop, Pyexec
     from .runner import ServeLoop
     from .telnet import TelnetTransport
     from .transports import PtyTransport, Rfc2217Transport, TcpTransport
@@ -182,7 +182,12 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     transports: list[Any] = []
     started = host_time.perf_counter()
     status = "stopped"
-    previous = signal.getsignal(signal.SIGTERM)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def stop_serving(signum: int, frame: Any) -> None:
+        loop.stop()
+        raise HostStop  # through the board's REPL, which takes a plain KeyboardInterrupt as its own
+
     try:
         if use_pty:
             transports.append(PtyTransport(loop, args.link))
@@ -200,7 +205,9 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
         print(f"pycomsim: {board.name} ({board.type}) with /flash = {flash}", file=err)
         for transport in transports:
             print(f"pycomsim: serving on {transport.describe()}", file=err)
-        signal.signal(signal.SIGTERM, _raise_interrupt)
+        if session is None:  # with --ui, uvicorn handles the signals and stops the page's session
+            signal.signal(signal.SIGINT, stop_serving)
+        signal.signal(signal.SIGTERM, stop_serving)
         if session is not None:
             from ..web.server import serve as serve_page
 
@@ -221,7 +228,8 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     except KeyboardInterrupt:
         status = "stopped"
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup
+        for sig in previous:  # a second signal must not cut the cleanup short
+            signal.signal(sig, signal.SIG_IGN)
         loop.stop()
         for transport in transports:
             transport.close()
@@ -237,9 +245,6 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
         for note in written:
             print(f"pycomsim: {note}", file=err)
         print(summary_line(data), file=err)
-    signal.signal(signal.SIGTERM, previous)
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
     return 0
-
-
-def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt

@@ -47,6 +47,11 @@ def banner(board_type: str) -> str:
     )
 
 
+class HostStop(KeyboardInterrupt):
+    """pycomsim itself is stopping (Ctrl-C or SIGTERM where it runs): not the board's Ctrl-C, so the
+    REPL lets it through to end the server, even out of a loop that never calls the board's API."""
+
+
 class _ReplPrint(ast.NodeTransformer):
     """The compiler's REPL rule (py/compile.c compile_expr_stmt with is_repl): every expression
     statement at module level is passed to ``__repl_print__``, which prints its repr unless None."""
@@ -154,8 +159,8 @@ class Pyexec:
             ret = 1
             if print_eof:
                 console.write(b"\x04")
-        except (Reboot, GreenletExit):
-            raise  # machine.reset() and deepsleep() from the REPL; the board stopping
+        except (Reboot, GreenletExit, HostStop):
+            raise  # machine.reset() and deepsleep() from the REPL; the board or pycomsim stopping
         except SystemExit:
             if print_eof:
                 console.write(b"\x04")
