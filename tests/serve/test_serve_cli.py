@@ -53,8 +53,11 @@ def test_serve_until_ends_the_run_and_removes_the_link(tmp_path: Path) -> None:
 def test_serve_refuses_to_replace_a_file_with_the_link(tmp_path: Path, capsys) -> None:
     keep = tmp_path / "notes.txt"
     keep.write_text("mine")
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     assert main(["serve", "--link", str(keep)]) == 2
     assert "not a symlink" in capsys.readouterr().err
+    # the caller's signal handlers are back (an ignored SIGINT would be inherited by children)
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
     assert keep.read_text() == "mine"
 
 

@@ -236,6 +236,8 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
         written = outputs.finish()
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
+        for sig, handler in previous.items():  # always: a caller's handlers come back
+            signal.signal(sig, handler)
     from ..report import summary, summary_line
 
     with contextlib.suppress(Exception):
@@ -245,6 +247,4 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
         for note in written:
             print(f"pycomsim: {note}", file=err)
         print(summary_line(data), file=err)
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)
     return 0
