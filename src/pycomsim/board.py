@@ -92,6 +92,7 @@ class Board:
             on_reboot=self.lifecycle.after_reboot,
             on_idle=lambda: self.world.board_idle(self),
             run_ahead_limit=lambda: run_ahead_limit(self),
+            idle_watcher=self.world,
         )
         # the lifecycle's state, read by machine.reset_cause() and friends
         self.program: Any = None

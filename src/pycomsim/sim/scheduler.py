@@ -42,6 +42,10 @@ class InterruptWork(Protocol):
     def kick(self, t: int) -> None: ...
 
 
+class _AlwaysListening:
+    run_until_idle = True
+
+
 class Scheduler:
     def __init__(
         self,
@@ -51,6 +55,7 @@ class Scheduler:
         on_idle: Callable[[], None],
         run_ahead_limit: Callable[[], int],
         before_resume: Callable[[], None] = lambda: None,
+        idle_watcher: Any = None,
     ) -> None:
         self.kernel = kernel
         self.now = kernel.now
@@ -70,6 +75,8 @@ class Scheduler:
         self.pending_fault: BaseException | None = None  # strict runs: raised at the next API call
         self._on_reboot = on_reboot
         self._on_idle = on_idle
+        # what `on_idle` reports to: its `run_until_idle` says whether it wants to hear (World)
+        self.idle_watcher = idle_watcher if idle_watcher is not None else _AlwaysListening()
         self._run_ahead_limit = run_ahead_limit
         self._before_resume = before_resume
 
@@ -184,9 +191,11 @@ class Scheduler:
 
     def park_idle(self) -> None:
         """The running task has nothing to do until it is woken (the interrupt task after draining its
-        queue): tell the world, then let the kernel loop go on."""
+        queue): tell the world, then let the kernel loop go on. Once per handler run: the world is
+        only told during a run without `until`, the one that cares."""
         self.current = None
-        self._on_idle()
+        if self.idle_watcher.run_until_idle:
+            self._on_idle()
         self.kernel.loop_glet.switch()
 
     def release_gil(self) -> None:

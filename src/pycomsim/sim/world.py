@@ -49,7 +49,9 @@ class World:
         self.failed: list[tuple[Board, BaseException]] = []
         self.stdout_closed = False  # a write to stdout found the pipe closed: the run stops
         self._running = threading.Lock()  # one run at a time: not re-entered, not from two threads
-        self._run_until_idle = False
+        self.run_until_idle = (
+            False  # during a run without `until`: it ends when every board is idle
+        )
         self.cluster_cache: Any = None  # sim/clusters.py: which boards can affect which
         self.steady_waves: set[Any] = set()  # chip/ledc.py waves written into traces in blocks
         self._stderr = stderr
@@ -186,23 +188,27 @@ class World:
         kernel = self.kernel
         if until is None:
             t_end = NEVER
-            self._run_until_idle = True
+            self.run_until_idle = True
             if not any(b.busy() for b in self.boards.values()):
                 return kernel.now
         else:
             t_end = kernel.now + parse_duration(until, "until")
-            self._run_until_idle = False
+            self.run_until_idle = (
+                False  # during a run without `until`: it ends when every board is idle
+            )
         try:
             kernel.run_until(t_end)
         finally:
-            self._run_until_idle = False
+            self.run_until_idle = (
+                False  # during a run without `until`: it ends when every board is idle
+            )
             for board in self.boards.values():
                 if board.scheduler.now < kernel.now:
                     board.scheduler.now = kernel.now
         return kernel.now
 
     def board_idle(self, board: Board) -> None:
-        if self._run_until_idle and not any(b.busy() for b in self.boards.values()):
+        if self.run_until_idle and not any(b.busy() for b in self.boards.values()):
             if not self.radio.busy():  # a packet in the air may still wake a listening board
                 self.kernel.stop()
 
