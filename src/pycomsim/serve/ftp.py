@@ -27,7 +27,7 @@ from typing import Any
 
 from ..firmware.lang.firmware_modules import flash_fs_bytes
 from ..firmware.lang.vflash import ROOT, VirtualFlash
-from .transports import POLL_S, listen
+from .transports import POLL_S, accept_loop, listen
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SECONDS_180_DAYS = 15552000  # FTP_UNIX_SECONDS_180_DAYS
@@ -343,16 +343,12 @@ class FtpServer:
         self._thread.start()
 
     def _accept(self) -> None:
-        while not self.closed.is_set():
-            try:
-                sock, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            session = FtpSession(self, sock)
-            self._session = session
-            session.run()  # FTP_CMD_CLIENTS_MAX 1: the next client waits for this one
+        accept_loop(self.sock, self.closed, self._connected)
+
+    def _connected(self, sock: socket.socket) -> None:
+        session = FtpSession(self, sock)
+        self._session = session
+        session.run()  # FTP_CMD_CLIENTS_MAX 1: the next client waits for this one
 
     def close(self) -> None:
         self.closed.set()

@@ -15,6 +15,7 @@ import select
 import socket
 import threading
 import tty
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,21 @@ def listen(host: str, port: int, flag: str) -> socket.socket:
     return sock
 
 
+def accept_loop(
+    sock: socket.socket, closed: threading.Event, on_connection: Callable[[socket.socket], None]
+) -> None:
+    """Accept connections on a `listen` socket until `closed` is set or the socket is closed;
+    `on_connection(client_sock)` for each (the serial transports, telnet and FTP share this)."""
+    while not closed.is_set():
+        try:
+            client, _ = sock.accept()
+        except TimeoutError:
+            continue  # the POLL_S timeout: look at `closed` again
+        except OSError:
+            return
+        on_connection(client)
+
+
 class SocketClient(Sink):
     """One connected TCP client of a serial transport."""
 
@@ -193,16 +209,12 @@ class TcpTransport:
         self._thread.start()
 
     def _accept(self) -> None:
-        while not self.closed.is_set():
-            try:
-                sock, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            client = self.client_class(self, sock)
-            self.clients.append(client)
-            self.start_client(client)
+        accept_loop(self.sock, self.closed, self._connected)
+
+    def _connected(self, sock: socket.socket) -> None:
+        client = self.client_class(self, sock)
+        self.clients.append(client)
+        self.start_client(client)
 
     def start_client(self, client: SocketClient) -> None:
         self.loop.add_sink(client)
