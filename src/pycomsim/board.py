@@ -30,7 +30,13 @@ from .firmware.pin import (
 from .firmware.reset_causes import PWRON_RESET, PWRON_WAKE
 from .firmware.system import BoardSystem
 from .firmware.tracebacks import format_location_line
-from .sim import analog, parts, stimuli
+from .sim import (
+    analog,
+    part_catalogue,
+    part_library,  # noqa: F401 - registers every part kind in the catalogue
+    parts,
+    stimuli,
+)
 from .sim.clusters import run_ahead_limit
 from .sim.preempt import make_tick
 from .sim.scheduler import Scheduler
@@ -150,6 +156,7 @@ class Board:
         self.pycom = self.modules["pycom"]
 
         self.world.add_board(self)
+        self.added_parts: list[Any] = []  # parts from the catalogue (add_part, [[part]], --part)
         if expansion:
             self.expansion_board = parts.ExpansionBoard(self)
         for wire in wires:
@@ -311,6 +318,13 @@ class Board:
     def levels(self, pin: str, levels: Iterable[Any], **options: Any) -> stimuli.LevelSequence:
         """Drive `pin` through timed levels: `[("0ms", 1), ("5ms", 0), ("9ms", "z")]`."""
         return stimuli.LevelSequence(self, pin, levels, **options)
+
+    def add_part(self, kind: str, *pins: str, **options: Any) -> Any:
+        """A part from the catalogue (docs/parts.md) on `pins`: `board.add_part("dht22", "P11",
+        humidity=40)`, `board.add_part("hcsr04", "P20", "P21", distance="1.5m")`."""
+        part = part_catalogue.add_part(self, kind, pins, options)
+        self.added_parts.append(part)
+        return part
 
     def __repr__(self) -> str:
         return f"<Board {self.name} ({self.type}) at {self.now} ns>"

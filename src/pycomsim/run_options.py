@@ -72,6 +72,21 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
         help="buttons pressed with --press close and open cleanly (default: seeded contact bounce)",
     )
     run.add_argument(
+        "--part",
+        action="append",
+        default=[],
+        metavar="KIND@PIN[,PIN][:key=value,...]",
+        help="add a part from the catalogue, e.g. dht22@P11:humidity=40 or hcsr04@P20,P21:distance=1.5m "
+        "(docs/parts.md; in a scenario run the pins name their board: dht22@a.P11)",
+    )
+    run.add_argument(
+        "--shield",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="put a Pycom shield on the board: pysense, pysense2, pytrack, pytrack2 (same as --part NAME)",
+    )
+    run.add_argument(
         "--strict",
         action="store_true",
         help="turn every electrical fault into an exception in the script",
@@ -133,6 +148,36 @@ def _parse_press(spec: str) -> tuple[str, int, int | None]:
         raise CliError(f"bad --press {spec!r}: {error}") from None
 
 
+def add_cli_parts(args: argparse.Namespace, boards: list[Board]) -> list[Any]:
+    """--part and --shield: parts from the catalogue (sim/part_catalogue.py) on `boards`. With several
+    boards a pin names its board (`dht22@a.P11`) and a part without pins is `a.pysense`."""
+    from .sim.part_catalogue import parse_part_spec
+
+    by_name = {board.name: board for board in boards}
+    made = []
+    for flag, spec in [("--part", s) for s in getattr(args, "part", [])] + [
+        ("--shield", s) for s in getattr(args, "shield", [])
+    ]:
+        try:
+            kind, pins, options = parse_part_spec(spec)
+            board_name, dot, kind = kind.rpartition(".")
+            refs = [pin.rpartition(".") for pin in pins]
+            names = {ref[0] for ref in refs if ref[1]} | ({board_name} if dot else set())
+            if len(names) > 1:
+                raise ValueError(f"the pins are on different boards ({', '.join(sorted(names))})")
+            if not names and len(boards) > 1:
+                raise ValueError(
+                    f"say which board: e.g. {boards[0].name}.PIN ({', '.join(by_name)})"
+                )
+            name = names.pop() if names else boards[0].name
+            if name not in by_name:
+                raise ValueError(f"unknown board {name!r} (boards: {', '.join(by_name)})")
+            made.append(by_name[name].add_part(kind, *[ref[2] for ref in refs], **options))
+        except (ValueError, TypeError) as error:
+            raise CliError(f"bad {flag} {spec!r}: {error}") from None
+    return made
+
+
 def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
     """`--scenario FILE`: the boards come from the file; --until, --strict, --wire and --press
     (with board names: a.P10@1s) apply on top of it."""
@@ -168,6 +213,7 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
         ref, at, hold = _parse_press(spec)
         pad = world.resolve_pad(ref)
         _button(world.boards[pad.board_name], pad.name, args.no_bounce).press(at=at, hold=hold)
+    add_cli_parts(args, list(scenario.boards.values()))
     if args.until is None and scenario.until is not None:
         args.until = scenario.until
     if args.host_python:
@@ -225,6 +271,7 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
     for spec in args.press:
         pin, at, hold = _parse_press(spec)
         _button(board, pin, args.no_bounce).press(at=at, hold=hold)  # P10: the expansion button
+    add_cli_parts(args, [board])
     board.load(script)
     return board.world, [board]
 

@@ -40,6 +40,7 @@ TOP_KEYS = {
     "lorawan",
     "wlan",
     "hosts",
+    "part",
 }
 BOARD_KEYS = {
     "type",
@@ -85,6 +86,8 @@ PART_KEYS = {
     ),
 }
 PRESS_KEYS = {"at", "hold"}
+# [[part]]: a part from the catalogue (sim/part_catalogue.py); board: for parts without pins
+CATALOGUE_PART_KEYS = {"kind", "pins", "pin", "options", "board", "name"}
 # The type of every key whose type is fixed: a wrong one is an error naming file, key and value
 # (TOML has real booleans: "no" is a string, not false). Durations (int of ns or '20ms') and the
 # keys other modules check themselves are not listed.
@@ -263,6 +266,7 @@ class _Builder:
             self.ip(data.get("wlan", {}), data.get("hosts", {}))
         self.wires(data.get("wires", {}))
         parts = self.parts(data)
+        parts += self.catalogue_parts(data.get("part", []))
         for name, script_path in programs.items():
             boards[name].load(script_path)
         return Scenario(self.path, world, boards, until, parts)
@@ -423,6 +427,64 @@ class _Builder:
                 made.append(getattr(self, "make_" + section)(key, board, pin.name, entry))
         return made
 
+    def catalogue_parts(self, entries: Any) -> list[Any]:
+        """[[part]] tables: kind, pins (or pin), options, and board for a part without pins."""
+        if not isinstance(entries, list):
+            raise self.fail("part", f"expected [[part]] tables, got {_kind(entries)}")
+        made = []
+        for i, entry in enumerate(entries):
+            key = f"part[{i}]"
+            entry = self.keys(key, entry, {"kind"}, CATALOGUE_PART_KEYS - {"kind"})
+            if "pin" in entry and "pins" in entry:
+                raise self.fail(key, "give pin or pins, not both")
+            refs = entry.get("pins", entry.get("pin", []))
+            pkey = f"{key}.{'pins' if 'pins' in entry else 'pin'}"
+            refs = [refs] if isinstance(refs, str) else refs
+            if not isinstance(refs, list):
+                raise self.fail(pkey, f"expected a list of pins like ['P20', 'P21'], got {refs!r}")
+            options = entry.get("options", {})
+            if not isinstance(options, dict):
+                raise self.fail(f"{key}.options", f"expected a table, got {_kind(options)}")
+            board = None
+            if "board" in entry:
+                board = self.world.boards.get(entry["board"])
+                if board is None:
+                    known = ", ".join(self.world.boards)
+                    raise self.fail(
+                        f"{key}.board", f"unknown board {entry['board']!r} (boards: {known})"
+                    )
+            pins = []
+            for j, ref in enumerate(refs):
+                pin_board, pad = self.pin(f"{pkey}[{j}]", ref)
+                if board is not None and pin_board is not board:
+                    raise self.fail(f"{pkey}[{j}]", f"pin {ref!r} is not on board {board.name!r}")
+                board = pin_board
+                pins.append(pad.name)
+            if board is None:
+                if not self.single:
+                    raise self.fail(key, "a part without pins needs board = 'NAME'")
+                board = next(iter(self.world.boards.values()))
+            made.append(self.catalogue_part(key, board, entry["kind"], pins, options))
+        return made
+
+    def catalogue_part(self, key: str, board: Any, kind: Any, pins: list, options: dict) -> Any:
+        """One part through board.add_part; an error names the option when it is one."""
+        from .sim.part_catalogue import part_kind
+
+        registered = self.check(f"{key}.kind", lambda: part_kind(kind))
+        unknown = sorted(set(options) - set(registered.options))
+        if unknown:
+            allowed = ", ".join(registered.options) or "none"
+            raise self.fail(
+                f"{key}.options.{unknown[0]}",
+                f"unknown option for part {kind!r} (options: {allowed})",
+            )
+        try:
+            return board.add_part(kind, *pins, **options)
+        except (ValueError, TypeError) as error:
+            name = _option_named(str(error), options)
+            raise self.fail(f"{key}.options.{name}" if name else key, str(error)) from None
+
     def make_buttons(self, key: str, board: Any, pin: str, entry: dict) -> Any:
         options = {k: entry[k] for k in ("name", "bounce") if k in entry}
         button = self.check(key, lambda: board.button(pin, **options))
@@ -512,6 +574,14 @@ class _Builder:
             return self.check(key, lambda: board.analog_csv(pin, csv_path, **name))
         options = {k: entry[k] for k in ("freq", "low", "high", "sample") if k in entry}
         return self.check(key, lambda: board.waveform(pin, entry["shape"], **options, **name))
+
+
+def _option_named(message: str, options: dict) -> str | None:
+    """The option a part's error message is about ("bad humidity 120: ..."), if one is."""
+    for name in options:
+        if re.search(rf"\b{re.escape(name)}\b", message):
+            return name
+    return None
 
 
 def _short(value: Any) -> str:

@@ -85,7 +85,7 @@ def _flash_folder(script: str | None) -> tuple[Path, str, Path | None]:
 def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     from ..board import Board
     from ..core.boards import BOARDS
-    from ..run_options import _button, _parse_press, _setup_scenario
+    from ..run_options import _button, _parse_press, _setup_scenario, add_cli_parts
     from ..web.pacing import check_speed
     from .console import CookedStream, SerialConsole
     from .ftp import FtpServer
@@ -150,6 +150,7 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
         for spec in args.press:
             pin, at, hold = _parse_press(spec)
             _button(board, pin, args.no_bounce).press(at=at, hold=hold)
+        add_cli_parts(args, [board])
         world, boards = board.world, [board]
         board.load(lambda: None)  # powers it on; the program is the REPL below
 

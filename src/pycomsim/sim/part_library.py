@@ -1,0 +1,6 @@
+"""Every part module that registers a kind in the part catalogue (sim/part_catalogue.py).
+
+board.py imports this module, so a board knows every kind; a new part module adds its import here.
+"""
+
+from __future__ import annotations
