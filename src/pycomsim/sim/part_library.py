@@ -4,3 +4,5 @@ board.py imports this module, so a board knows every kind; a new part module add
 """
 
 from __future__ import annotations
+
+from . import ds18b20  # noqa: F401
