@@ -263,8 +263,9 @@ def test_lorawan_mode_needs_a_join_before_sending(tmp_path):
         ),
         ("LoRa(mode=LoRa.LORAWAN).join(activation=0)", "'auth' argument required"),
         (
-            "LoRa(mode=LoRa.LORAWAN, region=LoRa.US915)",
-            "network.LoRa LORAWAN mode in region 8 (EU868 only) is not simulated by pycomsim",
+            "LoRa(mode=LoRa.LORAWAN, region=LoRa.EU433)",
+            "network.LoRa LORAWAN mode in region 4 (AS923, AU915, EU868, IN865, US915 only)"
+            " is not simulated by pycomsim",
         ),
     ],
 )

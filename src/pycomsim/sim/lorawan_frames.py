@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.cmac import CMAC
 JOIN_REQUEST, JOIN_ACCEPT = 0x00, 0x20
 UNCONFIRMED_UP, UNCONFIRMED_DOWN, CONFIRMED_UP, CONFIRMED_DOWN = 0x40, 0x60, 0x80, 0xA0
 UP, DOWN = 0, 1
-FCTRL_ADR, FCTRL_ACK, FCTRL_FPENDING = 0x80, 0x20, 0x10
+FCTRL_ADR, FCTRL_ADR_ACK_REQ, FCTRL_ACK, FCTRL_FPENDING = 0x80, 0x40, 0x20, 0x10
 
 
 def aes_encrypt(key: bytes, block: bytes) -> bytes:
@@ -139,9 +139,12 @@ def data_frame(
     nwk_skey: bytes,
     app_skey: bytes,
     fctrl: int = 0,
+    fopts: bytes = b"",
 ) -> bytes:
+    """A data frame; `fopts` (MAC commands, at most 15 bytes) go unencrypted after FCnt."""
     direction = DOWN if mtype in (UNCONFIRMED_DOWN, CONFIRMED_DOWN) else UP
-    msg = bytes([mtype]) + struct.pack("<IBH", dev_addr, fctrl, fcnt & 0xFFFF)
+    fctrl = (fctrl & 0xF0) | len(fopts)
+    msg = bytes([mtype]) + struct.pack("<IBH", dev_addr, fctrl, fcnt & 0xFFFF) + bytes(fopts)
     if port is not None:
         key = nwk_skey if port == 0 else app_skey
         msg += bytes([port]) + _crypt(key, direction, dev_addr, fcnt, payload)
@@ -157,6 +160,7 @@ class DataFrame:
     port: int | None
     encrypted: bytes
     raw: bytes
+    fopts: bytes = b""
 
     @property
     def confirmed(self) -> bool:
@@ -172,9 +176,12 @@ def parse_data(frame: bytes) -> DataFrame | None:
         return None
     dev_addr, fctrl, fcnt16 = struct.unpack("<IBH", frame[1:8])
     fopts_len = fctrl & 0x0F
+    if 8 + fopts_len > len(frame) - 4:
+        return None
     rest = frame[8 + fopts_len : -4]
     port = rest[0] if rest else None
-    return DataFrame(frame[0] & 0xE0, dev_addr, fctrl, fcnt16, port, rest[1:], frame)
+    fopts = frame[8 : 8 + fopts_len]
+    return DataFrame(frame[0] & 0xE0, dev_addr, fctrl, fcnt16, port, rest[1:], frame, fopts)
 
 
 def full_fcnt(last: int, fcnt16: int) -> int:

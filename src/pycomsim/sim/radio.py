@@ -174,6 +174,7 @@ class Transceiver:
         self.receiver = True  # False: transmit only (a gateway's downlink side)
         self.off_until: dict[int, int] = {}  # duty-cycle sub-band -> end of its off time (ns)
         self.duty_warned = False
+        self.region: str | None = None  # the board's LoRa region (a network server reads it)
 
     def listen(self, on: bool, t: int) -> None:
         if on and not self.listening:
@@ -399,7 +400,10 @@ class Radio:
             s = packet.settings
             if packet.sender == gw.name or s.tx_iq or not s.public:
                 continue
-            if not any(abs(s.frequency - f) <= s.bandwidth_hz / 4 for f in gw.frequencies):
+            heard = gw.frequencies
+            if heard is not None and not any(
+                abs(s.frequency - f) <= s.bandwidth_hz / 4 for f in heard
+            ):
                 continue
             listening = gw.trx.transmitting is None
             reception = self._decide(packet, gw.name, listening, True)

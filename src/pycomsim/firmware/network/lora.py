@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ... import exc
+from ...core.lorawan_regions import REGIONS as LORAWAN_REGIONS
 from ..lang.attrtuple import AttrTuple
 from .args import BOOL, INT, NULL, Arg, parse, var_between
 from .lora_modem import (
@@ -141,10 +142,12 @@ def make_lora_class(board: Board) -> type:
         else:
             region = exc.get_int(region)
         validate_region(region)
-        if mode == LORAWAN and region != REGIONS["EU868"]:
+        if mode == LORAWAN and region not in LORAWAN_REGIONS:
             from .unsimulated import not_simulated
 
-            raise not_simulated(f"LoRa LORAWAN mode in region {region} (EU868 only)")
+            raise not_simulated(
+                f"LoRa LORAWAN mode in region {region} (AS923, AU915, EU868, IN865, US915 only)"
+            )
         modem.config = replace(modem.config, region=region)  # "we need to know the region first"
         if frequency is NULL:
             frequency = _DEFAULT_FREQ[region]
@@ -329,7 +332,8 @@ def make_lora_class(board: Board) -> type:
             return time_on_air_ms(n, c.sf, c.bandwidth, c.coding_rate, c.preamble)
 
         def set_battery_level(self, level: Any) -> None:
-            exc.get_int(level)
+            """BoardSetBatteryLevel: what a DevStatusAns reports (255: not measured)."""
+            modem.battery = exc.get_int(level) & 0xFF  # one per boot, as the C static
 
         def __repr__(self) -> str:
             return "<LoRa>"

@@ -248,6 +248,7 @@ class Modem:
     def _init(self, config: Config, now: int) -> None:
         self.config = config
         self.board.world.radio.region = REGION_NAMES.get(config.region)
+        self.trx.region = REGION_NAMES.get(config.region)
         self.retune()
         if config.stack_mode == LORAWAN:
             if self.mac_layer is None:

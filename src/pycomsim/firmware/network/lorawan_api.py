@@ -8,9 +8,11 @@ The NVRAM (the ESP32's NVS partition) belongs to the board, not to a boot: a ses
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from ... import exc
+from ...core.lorawan_regions import REGIONS as LORAWAN_REGIONS
 from ..lang.attrtuple import AttrTuple
 from .args import INT, NULL, Arg, get_buffer, parse, var_between
 from .lora_modem import LORAWAN, MS, Command
@@ -48,6 +50,12 @@ def add_lorawan_methods(cls: type, board: Board, modem: Modem, send_cmd: Any) ->
         if modem.config.stack_mode != LORAWAN:
             raise OSError(NOT_POSSIBLE)
 
+    def validate_channel(index: int) -> None:
+        """lora_validate_channel: the region's MAX_NB_CHANNELS (EU433 is not checked)."""
+        limit = {0: 16, 1: 72, 8: 72, 9: 72, 5: 16, 2: 96, 7: 16}.get(modem.config.region)
+        if limit is not None and not 0 <= index < limit:
+            raise ValueError(f"channel {index} out of range")
+
     def join(self: Any, *args: Any, **kwargs: Any) -> None:
         board.advance(25_000)
         need_lorawan()
@@ -75,10 +83,12 @@ def add_lorawan_methods(cls: type, board: Board, modem: Modem, send_cmd: Any) ->
                 raise ValueError(f"tuple/list has wrong length (requested 3, got {len(auth)})")
             nwk, app = get_buffer(auth[1]), get_buffer(auth[2])
             creds = (exc.get_int(auth[0]), nwk[:16].ljust(16, b"\0"), app[:16].ljust(16, b"\0"))
-        join_dr = 5  # EU868 default
+        region = LORAWAN_REGIONS.get(modem.config.region)
+        join_dr = region.join_dr_default if region is not None else 0
         if dr is not None:
             join_dr = exc.get_int(dr)
-            if join_dr > 5:
+            allowed = region.join_drs if region is not None else None
+            if allowed is not None and join_dr not in allowed:
                 raise ValueError(f"invalid join data rate {join_dr}")
         wait = 0x7FFFFFFF if timeout is None else exc.get_int(timeout)
         send_cmd(Command("join", (activation, creds, join_dr)))
@@ -91,16 +101,15 @@ def add_lorawan_methods(cls: type, board: Board, modem: Modem, send_cmd: Any) ->
 
     def add_channel(self: Any, *args: Any, **kwargs: Any) -> None:
         index, frequency, dr_min, dr_max = parse(args, kwargs, CHANNEL_ARGS)
-        if not 0 <= index < 16:  # EU868_MAX_NB_CHANNELS
-            raise ValueError(f"channel {index} out of range")
-        if dr_min > dr_max or not 0 <= dr_min <= 6 or not 0 <= dr_max <= 6:
+        validate_channel(index)
+        dr_limit = 4 if modem.config.region in (8, 9) else 6  # lora_validate_data_rate
+        if dr_min > dr_max or not 0 <= dr_min <= dr_limit or not 0 <= dr_max <= dr_limit:
             raise ValueError("invalid argument(s) value")
         send_cmd(Command("channel", (True, index, frequency, dr_min, dr_max)))
 
     def remove_channel(self: Any, index: Any) -> None:
         i = exc.get_int(index)
-        if not 0 <= i < 16:
-            raise ValueError(f"channel {i} out of range")
+        validate_channel(i)
         send_cmd(Command("channel", (False, i, 0, 0, 0)))
 
     def nvram_save(self: Any) -> None:
@@ -114,6 +123,7 @@ def add_lorawan_methods(cls: type, board: Board, modem: Modem, send_cmd: Any) ->
         nvs["joined"] = modem.joined
         if session is not None:
             nvs["session"] = Session(**vars(session))
+            nvs["mac"] = mac.snapshot()  # E_LORA_NVS_ELE_MAC_PARAMS, _CHANNELS, _CHANNELMASK, ...
 
     def nvram_restore(self: Any) -> None:
         board.advance(1_000_000)
@@ -128,7 +138,8 @@ def add_lorawan_methods(cls: type, board: Board, modem: Modem, send_cmd: Any) ->
                 send_cmd(Command("init", modem.config))
                 if modem.mac_layer is not None:
                     session = nvs["session"]
-                    send_cmd(Command("restore", Session(**vars(session))))
+                    snapshot = copy.deepcopy(nvs.get("mac"))
+                    send_cmd(Command("restore", (Session(**vars(session)), snapshot)))
             else:
                 nvs.clear()
                 modem.joined = False
