@@ -213,8 +213,10 @@ class NetworkServer:
     ) -> None:
         """Queue `payload` for the device: it goes out after the device's next uplink."""
         dev = self._device(dev_eui)
-        if not 1 <= port <= 223:
-            raise ValueError(f"bad port {port}: application ports are 1..223")
+        if not 1 <= port <= 224:
+            raise ValueError(
+                f"bad port {port}: application ports are 1..223 (224: compliance test)"
+            )
         if window not in (1, 2):
             raise ValueError(f"bad window {window}: 1 (RX1) or 2 (RX2)")
         dev.queue.append(Downlink(port, bytes(payload), confirmed, window))
@@ -454,8 +456,7 @@ class NetworkServer:
         )
         dev.fcnt_up, dev.fcnt_down = -1, 0
         dev.rx1_offset, dev.rx2, dev.rx_delay = 0, None, 1
-        dev.mac_queue.clear()
-        dev.snr_history.clear()
+        dev.snr_history.clear()  # (queued MAC commands wait for the new session's first uplink)
         self.by_addr[dev.dev_addr] = dev
         self.joins.append((t, dev.dev_eui, dev.dev_addr))
         self.world.recorder.event(

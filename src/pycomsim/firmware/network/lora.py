@@ -267,7 +267,7 @@ def make_lora_class(board: Board) -> type:
                     "sfrx": st.sfrx,
                     "sftx": st.sftx,
                     "tx_trials": st.tx_trials,
-                    "tx_power": st.tx_power or modem.config.tx_power,
+                    "tx_power": modem.config.tx_power if st.tx_power is None else st.tx_power,
                     "tx_time_on_air": st.tx_time_on_air,
                     "tx_counter": st.tx_counter,
                     "tx_frequency": st.tx_frequency,

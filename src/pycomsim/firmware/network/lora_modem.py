@@ -96,7 +96,7 @@ class Stats:
     sfrx: int = 0
     sftx: int = 0
     tx_trials: int = 0
-    tx_power: int = 0
+    tx_power: int | None = None  # None: the configured power (LoRaWAN sends set an index)
     tx_time_on_air: int = 0
     tx_counter: int = 0
     tx_frequency: int = 0
@@ -217,9 +217,19 @@ class Modem:
             self.trx.listen(True, now)
         elif state == JOIN and self.mac_layer is not None:
             self.mac_layer.join_tick(now)
+        elif state == LINK_CHECK and self.mac_layer is not None:
+            self.mac_layer.link_check(now)
+            self.state = IDLE
         if self.mac_layer is not None:
             self.mac_layer.tick(now)
-        if self.commands or self.state in (RX_DONE, RX_TIMEOUT, RX_ERROR, TX_DONE, JOIN):
+        if self.commands or self.state in (
+            RX_DONE,
+            RX_TIMEOUT,
+            RX_ERROR,
+            TX_DONE,
+            JOIN,
+            LINK_CHECK,
+        ):
             self._schedule_tick(now)
         elif self.mac_layer is None or not self.mac_layer.busy():
             self.board.world.board_idle(self.board)  # nothing left to do: a run may be over

@@ -149,24 +149,25 @@ def add_lorawan_methods(cls: type, board: Board, modem: Modem, send_cmd: Any) ->
         _nvs(board).clear()
 
     def compliance_test(self: Any, *args: Any) -> Any:
+        """lora_compliance_test: the LoRaWAN compliance test's state (lorawan_commands.py runs it)."""
         var_between(args, 1, 4)
-        state = modem.__dict__.setdefault(
-            "compliance", {"enabled": False, "state": 0, "link": False}
-        )
+        state = modem.__dict__.setdefault("compliance", {})
         if not args:
             return AttrTuple(
                 {
-                    "enabled": state["enabled"],
-                    "running": False,
-                    "state": state["state"],
-                    "tx_confirmed": False,
-                    "downlink_counter": 0,
-                    "link_check": state["link"],
-                    "demod_margin": 0,
-                    "nbr_gateways": 0,
+                    "enabled": bool(state.get("enabled")),
+                    "running": bool(state.get("running")),
+                    "state": state.get("state", 0),
+                    "tx_confirmed": bool(state.get("tx_confirmed")),
+                    "downlink_counter": state.get("downlink_counter", 0),
+                    "link_check": bool(state.get("link")),
+                    "demod_margin": state.get("margin", 0),
+                    "nbr_gateways": state.get("gateways", 0),
                 }
             )
         state["enabled"] = bool(args[0])
+        if not state["enabled"]:
+            state.update(tx_confirmed=False, downlink_counter=0, running=False)
         if len(args) > 1:
             state["state"] = exc.get_int(args[1])
         if len(args) > 2:

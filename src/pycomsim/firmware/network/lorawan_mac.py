@@ -42,6 +42,7 @@ from .lora_modem import (
     ERROR,
     IDLE,
     JOIN,
+    LINK_CHECK,
     MS,
     MSG_SIZE,
     RX_EVENT,
@@ -215,11 +216,13 @@ class MacLayer:
         modem.state = IDLE
 
     def tick(self, now: int) -> None:
-        if self.compliance.get("link_check_request"):  # E_LORA_STATE_LINK_CHECK: MLME_LINK_CHECK
-            self.compliance["link_check_request"] = False
-            self.params.commands.append(mc.LINK_CHECK)
-            self.params.in_next_tx = True
-            self.params.link_check_pending = True
+        return None
+
+    def link_check(self, now: int) -> None:
+        """E_LORA_STATE_LINK_CHECK: MLME_LINK_CHECK, a LinkCheckReq in the next uplink."""
+        self.params.commands.append(mc.LINK_CHECK)
+        self.params.in_next_tx = True
+        self.params.link_check_pending = True
 
     def _join_retry(self, now: int) -> None:
         """OnTxNextActReqTimerEvent: not joined yet -> join again at the next task tick."""
@@ -567,7 +570,8 @@ class MacLayer:
             st.tx_counter = session.fcnt_up
             session.fcnt_up += 1
         self.job = None
-        modem.state = IDLE
+        # McpsConfirm sets IDLE, then McpsIndication's compliance downlink 5 sets LINK_CHECK
+        modem.state = LINK_CHECK if self.compliance.pop("link_check_request", False) else IDLE
         if self.schedule_uplink or self.params.repeat:  # MlmeIndication after the exchange
             self.schedule_uplink = False
             modem.board.console_write(lorawan_commands.SCHEDULE_UPLINK)
