@@ -60,6 +60,13 @@ class DeepSleep:
         if woke:
             self._wake(t, (PIN_WAKE, which))
 
+    def cancel(self) -> None:
+        """The board lost power while it slept: no wake source counts any more."""
+        self.done = True
+        for unwatch in self._unwatch:
+            unwatch()
+        self.board.kernel.cancel(self._wake_timer, None)
+
     def _wake_timer(self, _: object) -> None:
         self._wake(self.board.kernel.now, (RTC_WAKE, None))
 

@@ -16,6 +16,7 @@ from ..sim.scheduler import Reboot
 from .deepsleep import DeepSleep
 from .loader import run_program
 from .pin import pin_init0
+from .power_supply import PowerSupply
 from .reset_causes import DEEPSLEEP_RESET, PWRON_RESET, PWRON_WAKE, SOFT_RESET, WDT_RESET
 
 if TYPE_CHECKING:
@@ -28,6 +29,10 @@ __all__ = ["Lifecycle", "Reboot"]
 class Lifecycle:
     def __init__(self, board: Board) -> None:
         self.board = board
+        self.deep_sleep: DeepSleep | None = None  # the sleep under way, if any
+        self.power = PowerSupply(
+            board
+        )  # a shield's coprocessor may cut the supply (power_supply.py)
 
     def power_on(self, program: Any) -> None:
         """Power the board on with `program` (a script path or a function) at the current time."""
@@ -54,6 +59,8 @@ class Lifecycle:
 
     def _boot(self, _: object) -> None:
         board = self.board
+        if not self.power.powered:
+            return
         board.boot_pending = False
         board.boot_count += 1
         board.boot_ns = board.kernel.now  # ticks_* count from here: every reset restarts the timer
@@ -114,8 +121,11 @@ class Lifecycle:
         board.system.halt()
         board.reset_cause = reboot.cause
         board.finished = True
-        if reboot.cause == DEEPSLEEP_RESET:
-            DeepSleep(board, reboot.sleep_ns, self).start()
+        if not self.power.powered:
+            self.power.power_down()
+        elif reboot.cause == DEEPSLEEP_RESET:
+            self.deep_sleep = DeepSleep(board, reboot.sleep_ns, self)
+            self.deep_sleep.start()
         else:
             board.wake_reason = (PWRON_WAKE, None)
             # a soft reset (the REPL's Ctrl-D, mptask.c) restarts the VM without the bootloader
