@@ -19,6 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import baseline  # noqa: E402
 import bench_cpu  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_pin  # noqa: E402
@@ -75,10 +76,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=HERE / "results.json", help="where to write JSON"
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="TREE",
+        help="compare with another checkout (e.g. a worktree of an older commit), alternately in"
+        " child processes; default figures: write, write_p9, read, edge",
+    )
     args = parser.parse_args(argv)
     rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)
     if rounds < 1:
         parser.error(f"--rounds must be at least 1, got {rounds}")
+    if args.baseline is not None:
+        keys = args.only or ["write", "write_p9", "read", "edge"]
+        return baseline.compare(args.baseline, keys, rounds, args.quick)
 
     started = time.perf_counter()
     keys = [key for key in FIGURES if key in (args.only or FIGURES)]

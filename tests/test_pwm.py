@@ -221,13 +221,16 @@ def test_a_steady_wave_nobody_listens_to_is_compact_and_equals_the_edge_by_edge_
     script = "from machine import PWM\nimport time\nPWM(0, 78000).channel(1, pin='P11', duty_cycle=0.3)\ntime.sleep_ms(20)\n"
     quiet = Board("lopy4", expansion=False, stdout=io.StringIO())
     watched = Board("lopy4", expansion=False, stdout=io.StringIO())
-    watched.led("P11")  # a watcher: every edge must be an event
+    watched.pad("P11").watch(lambda old, new, t: None)  # a watcher: every edge must be an event
+    quiet_led, watched_led = quiet.led("P11"), watched.led("P11")  # an LED reads the trace
     for b in (quiet, watched):
         (tmp_path / "main.py").write_text(script)
         b.run(tmp_path / "main.py", until="25ms")
     assert quiet.ledc.channels[1].wave.compact and not watched.ledc.channels[1].wave.compact
     assert list(quiet.trace("P11").trace.words()) == list(watched.trace("P11").trace.words())
     assert len(quiet.trace("P11").edges()) > 3000
+    assert quiet_led.history == watched_led.history and quiet_led.blinks > 1500
+    assert quiet_led.on == watched_led.on
 
 
 def test_a_wire_added_later_turns_a_compact_wave_into_events(PWM, board):

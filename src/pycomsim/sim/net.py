@@ -75,6 +75,7 @@ class Net:
         "drivers",
         "watchers",
         "drive_watchers",
+        "config_watchers",
         "trace",
         "record",
         "on_fault",
@@ -89,6 +90,10 @@ class Net:
         self.watchers: list[Callable[[int, int, int], None]] = []  # fn(old, new, t)
         # fn(t): the drivers changed but the level did not (weak low -> strong low): LEDs care
         self.drive_watchers: list[Callable[[int], None]] = []
+        # fn(t): the net's make-up changed, not just a driver's drive: a pull resistor came, went or
+        # turned, a part was attached, a wire joined it, a boot settled it (an LED rechecks what
+        # can light it). Never called for a strong driver switching: the hot path has none of it.
+        self.config_watchers: list[Callable[[int], None]] = []
         self.trace = trace
         self.record = trace.append if trace is not None else None
         self.on_fault: Callable[[Net, list[Driver], int], None] | None = None
@@ -104,7 +109,8 @@ class Net:
 
     def change(self, driver: Driver, code: int, t: int) -> None:
         c = self.counts
-        c[driver.code] -= 1
+        was = driver.code
+        c[was] -= 1
         c[code] += 1
         driver.code = code
         # inline fast cases of resolve(): one strong driver alone decides
@@ -127,11 +133,16 @@ class Net:
         elif self.drive_watchers:
             for fn in self.drive_watchers:
                 fn(t)
+        if self.config_watchers and (was > STRONG_HI or code > STRONG_HI):  # a pull's driver
+            for fn in self.config_watchers:
+                fn(t)
 
     def change_many(self, changes: tuple[tuple[Driver, int], ...], t: int) -> None:
         """Several drivers change at one instant (a pad's output and pull): resolve once, no glitch."""
         c = self.counts
+        pulls = False
         for driver, code in changes:
+            pulls = pulls or driver.code > STRONG_HI or code > STRONG_HI
             c[driver.code] -= 1
             c[code] += 1
             driver.code = code
@@ -140,6 +151,9 @@ class Net:
             self._commit(level, t)
         elif self.drive_watchers:
             for fn in self.drive_watchers:
+                fn(t)
+        if pulls:
+            for fn in self.config_watchers:
                 fn(t)
 
     def _commit(self, level: int, t: int) -> None:
@@ -162,15 +176,18 @@ class Net:
         instant); the function returned restores them at time t, recording the level then and
         telling watchers of the net change from before to after."""
         before, watchers, record = self.level, self.watchers, self.record
-        self.watchers, self.record = [], None
+        configs = self.config_watchers
+        self.watchers, self.record, self.config_watchers = [], None, []
 
         def restore(t: int) -> None:
-            self.watchers, self.record = watchers, record
+            self.watchers, self.record, self.config_watchers = watchers, record, configs
             if self.trace is not None:
                 record_level(self.trace, t, self.level)
             if self.level != before:
                 for watch in watchers:
                     watch(before, self.level, t)
+            for fn in configs:
+                fn(t)
 
         return restore
 
@@ -186,6 +203,8 @@ class Net:
         else:
             for fn in self.drive_watchers:
                 fn(t)
+        for fn in self.config_watchers:
+            fn(t)
 
     def strong_drivers(self) -> list[Driver]:
         return [d for d in self.drivers if d.code in (STRONG_LO, STRONG_HI)]
@@ -201,6 +220,8 @@ class Net:
             self.counts[d.code] += 1
         self.watchers.extend(other.watchers)
         self.drive_watchers.extend(other.drive_watchers)
+        self.config_watchers.extend(other.config_watchers)
         other.drivers.clear()
         other.watchers.clear()
         other.drive_watchers.clear()
+        other.config_watchers.clear()

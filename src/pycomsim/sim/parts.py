@@ -6,12 +6,26 @@ with a unit; `None` means now.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..units import parse_duration
 from .bounce import Bounce, make_bounce
-from .net import EXT_HI, EXT_LO, HIGH, LOW, OFF, STRONG_HI, STRONG_LO, Driver
-from .recorder import record_level
+from .net import (
+    EXT_HI,
+    EXT_LO,
+    HIGH,
+    LOW,
+    OFF,
+    STRONG_HI,
+    STRONG_LO,
+    WEAK_HI,
+    WEAK_LO,
+    Driver,
+    Net,
+)
+from .recorder import Trace, record_level
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -30,7 +44,14 @@ def when(board: Board, at: int | str | None, what: str) -> int:
 class Led:
     """An LED between a pad and a supply rail: a load, it drives nothing. `active_low` means it
     lights when the pad is driven low (wired from 3V3 into the pad). `on` is its state now and
-    `history` every change as (t, on)."""
+    `history` every change as (t, on).
+
+    An LED needs milliamps: a strong driver on its lit side, not a pull resistor (the boot pull-down
+    leaves the expansion LED dark). While no pull toward its lit side is on the net, "lit" is just
+    "the net is at the lit level", so the LED reads its history off the net's own trace and costs
+    the blink loop nothing. Only while such a pull is there (a pull-down on an active-low LED's pad)
+    does it watch the net and keep its own on/off words. The net tells it when its pulls, parts or
+    wires change (`Net.config_watchers`); history is a list of spans, each read from one source."""
 
     def __init__(
         self, board: Board, pin: str, *, active_low: bool = False, name: str | None = None
@@ -39,62 +60,148 @@ class Led:
         self.pad: Pad = board.pad(pin)
         self.active_low = active_low
         self.name = name or f"LED on {self.pad.name}"
-        self.on = self._lit(self.pad.net.level)
-        # The recorder keeps the on/off changes as a trace (8 bytes each, spilled to disk on long
-        # runs); `history` reads it back, so a long blink loop costs no Python objects here.
-        self._trace = board.world.recorder.led_trace(
-            board.name, self.name, board.kernel.now, self.on
-        )
-        self._changed = self._make_watcher()
-        self.pad.net.watchers.append(self._changed)
-        self.pad.net.drive_watchers.append(self._drive_changed)
+        if active_low:
+            self._lit_level, self._strong, self._lit_pulls = LOW, STRONG_LO, (EXT_LO, WEAK_LO)
+        else:
+            self._lit_level, self._strong, self._lit_pulls = HIGH, STRONG_HI, (EXT_HI, WEAK_HI)
+        # (start time, source): a net's Trace (levels, read as lit when at the lit level) or the
+        # LED's own on/off words (`_own`, written while it watches)
+        self._spans: list[tuple[int, Trace]] = []
+        self._own = Trace(f"{board.name}.{self.name}")
+        self._watched: Net | None = None  # the net whose edges it watches, while it must
+        recorder = board.world.recorder
+        recorder.leds[(board.name, self.name)] = self
+        recorder.part_arrays.append(self._own)  # bounded memory covers the own words too
+        self._net: Net | None = None
+        self._recheck(board.kernel.now)
 
-    def _lit(self, level: int) -> bool:
-        # An LED needs milliamps: a strong driver on its lit side, not a 45 kOhm pull (the boot
-        # pull-down leaves the expansion LED dark).
-        counts = self.pad.net.counts
-        if self.active_low:
-            return level == LOW and counts[STRONG_LO] > 0
-        return level == HIGH and counts[STRONG_HI] > 0
+    # ---- following the net ----
+    def _lit_now(self) -> bool:
+        net = self.pad.net
+        return net.level == self._lit_level and net.counts[self._strong] > 0
+
+    def _recheck(self, t: int) -> None:
+        """The net's make-up may have changed: choose the source of the history from `t` on."""
+        net = self.pad.net
+        if net is not self._net:  # placed, or a wire moved the pad onto another net
+            if self._net is not None:
+                self._net.config_watchers.remove(self._recheck)
+            net.config_watchers.append(self._recheck)
+            self._net = net
+        counts = net.counts
+        must_watch = net.trace is None or any(counts[code] for code in self._lit_pulls)
+        source = self._own if must_watch else net.trace
+        if must_watch:
+            self._watch(net)
+            record_level(self._own, t, 1 if self._lit_now() else 0)
+        else:
+            self._unwatch()
+        spans = self._spans
+        if not spans or spans[-1][1] is not source:
+            spans.append((t, source))  # type: ignore[arg-type]
+
+    def _watch(self, net: Net) -> None:
+        if self._watched is net:
+            return
+        self._unwatch()
+        net.watchers.append(self._changed)
+        net.drive_watchers.append(self._drive_changed)
+        self._watched = net
+
+    def _unwatch(self) -> None:
+        net = self._watched
+        if net is not None:
+            for watchers, fn in (
+                (net.watchers, self._changed),
+                (net.drive_watchers, self._drive_changed),
+            ):
+                if fn in watchers:
+                    watchers.remove(fn)
+            self._watched = None
+
+    def _changed(self, old: int, new: int, t: int) -> None:
+        record_level(self._own, t, 1 if self._lit_now() else 0)
 
     def _drive_changed(self, t: int) -> None:
-        self._changed(-1, self.pad.net.level, t)
+        record_level(self._own, t, 1 if self._lit_now() else 0)
 
-    def _make_watcher(self) -> Any:
-        """The net watcher: it runs at every edge of a blink loop, so it is `_lit` and the recorder's
-        LED trace append, with the lookups done once (the P9 write costs about what a P11 one does)."""
-        trace = self._trace
-        append = trace.append
-        lit_level, strong = (LOW, STRONG_LO) if self.active_low else (HIGH, STRONG_HI)
-        driver = self.pad.gpio_driver  # its net is the pad's net, after any wire too
-        # when the LED last changed: a second change in one instant replaces it (boot)
-        last = [trace[-1] >> 2 if len(trace) else -1]
+    # ---- what it did ----
+    @property
+    def on(self) -> bool:
+        """Lit now."""
+        trace = self.pad.net.trace
+        if trace is not None and trace.flusher is not None:
+            trace.flusher()  # a PWM wave written in blocks: the net's level is the wave's now
+        return self._lit_now()
 
-        def changed(old: int, new: int, t: int) -> None:
-            on = new == lit_level and driver.net.counts[strong] > 0  # type: ignore[union-attr]
-            if on is not self.on:
-                self.on = on
-                if t == last[0]:
-                    record_level(trace, t, 1 if on else 0)
-                else:
-                    last[0] = t
-                    append(t << 2 | on)
+    def words(self, start: int = 0) -> Iterator[int]:
+        """The on/off changes as trace words (`t << 2 | on`), the state at placement first."""
+        return itertools.islice(self._words(), start, None)
 
-        return changed
+    def _words(self) -> Iterator[int]:
+        lit = self._lit_level
+        spans = self._spans
+        out = _Collapse()
+        for i, (start, source) in enumerate(spans):
+            end = spans[i + 1][0] if i + 1 < len(spans) else None
+            own = source is self._own
+            state = -1  # the state at the span's start, until a later word comes
+            for word in source.words():
+                t = word >> 2
+                if t <= start:
+                    state = word & 3 if own else int(word & 3 == lit)
+                    continue
+                if end is not None and t >= end:
+                    break
+                if state >= 0:
+                    if (w := out.push(start, state)) is not None:
+                        yield w
+                    state = -1
+                if (w := out.push(t, word & 3 if own else int(word & 3 == lit))) is not None:
+                    yield w
+            if state >= 0 and (w := out.push(start, state)) is not None:
+                yield w
+        if out.t >= 0:
+            yield out.t << 2 | out.on
+
+    def total(self) -> int:
+        """How many words `words()` gives."""
+        return sum(1 for _ in self._words())
 
     @property
     def history(self) -> list[tuple[int, bool]]:
         """Every state as (t, on), from when the LED was placed; changes within one instant
         (boot) keep only the last state."""
-        return [(word >> 2, bool(word & 3)) for word in self._trace.words()]
+        return [(word >> 2, bool(word & 3)) for word in self._words()]
 
     @property
     def blinks(self) -> int:
         """How many times the LED lit up."""
-        return sum(1 for word in self._trace.words(1) if word & 3)
+        return sum(1 for word in self.words(1) if word & 3)
 
     def __repr__(self) -> str:
         return f"<Led {self.board.name}.{self.pad.name} {'on' if self.on else 'off'}>"
+
+
+class _Collapse:
+    """record_level's rules on a stream of (t, on): a later state in the same instant replaces the
+    earlier one, and a state equal to the one before is no change. `push` returns the word that
+    became final, if one did."""
+
+    def __init__(self) -> None:
+        self.t, self.on, self.before = -1, -1, -1  # the pending word, and the state before it
+
+    def push(self, t: int, on: int) -> int | None:
+        if t == self.t:
+            self.on = on
+            if on == self.before:  # back to the state before: the pending change is undone
+                self.t, self.on = -1, on
+            return None
+        if on == self.on:
+            return None
+        done = None if self.t < 0 else self.t << 2 | self.on
+        self.before, self.t, self.on = self.on, t, on
+        return done
 
 
 class PullResistor:

@@ -19,12 +19,20 @@ import itertools
 import tempfile
 from array import array
 from collections.abc import Callable, Iterator
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from .kernel import Kernel
 
 _READ_CHUNK = 1 << 16  # words read back from a spill file at a time
+
+
+class LedWords(Protocol):
+    """An LED's on/off changes as `t << 2 | on` words, its state when placed first."""
+
+    def words(self, start: int = 0) -> Iterator[int]: ...
+
+    def total(self) -> int: ...
 
 
 class SpillArray(array):
@@ -196,7 +204,7 @@ class EventLog:
             board, kind, detail = table[i]
             yield Event(t, board, kind, detail)
 
-    def _leds(self, key: tuple[str, str], trace: Trace) -> Iterator[Event]:
+    def _leds(self, key: tuple[str, str], trace: LedWords) -> Iterator[Event]:
         board, name = key
         words = trace.words()
         next(words, None)  # the state at registration is not an event
@@ -204,13 +212,13 @@ class EventLog:
             yield Event(word >> 2, board, "led", (name, bool(word & 3)))
 
     def __iter__(self) -> Iterator[Event]:
-        leds = [self._leds(k, tr) for k, tr in self._recorder.led_traces.items()]
+        leds = [self._leds(k, tr) for k, tr in self._recorder.led_sources()]
         if not leds:
             return self._own()
         return heapq.merge(self._own(), *leds, key=lambda e: e.t)
 
     def __len__(self) -> int:
-        leds = sum(max(0, tr.total() - 1) for tr in self._recorder.led_traces.values())
+        leds = sum(max(0, tr.total() - 1) for _, tr in self._recorder.led_sources())
         return self.times.total() + leds
 
     def __getitem__(self, index: int | slice) -> Any:
@@ -243,6 +251,9 @@ class Recorder:
     def __init__(self, *, memory_words: int = 8 << 20, spill_dir: str | None = None) -> None:
         self.traces: dict[str, Trace] = {}  # 'board.P9' -> the net's trace (wired pads share one)
         self.led_traces: dict[tuple[str, str], Trace] = {}  # (board, LED name) -> on/off changes
+        # LED parts that read their on/off changes off the nets' traces (sim/parts.py Led)
+        self.leds: dict[tuple[str, str], LedWords] = {}
+        self.part_arrays: list[SpillArray] = []  # words parts keep themselves: bounded like traces
         self.events = EventLog(self)
         self.memory_words = memory_words  # budget for in-memory words before spilling (8M = 64 MB)
         self.spill_dir = spill_dir
@@ -263,6 +274,10 @@ class Recorder:
             trace = self.led_traces[(board, name)] = Trace(f"{board}.{name}")
             trace.append(t << 2 | (1 if on else 0))
         return trace
+
+    def led_sources(self) -> list[tuple[tuple[str, str], LedWords]]:
+        """(board, LED name) -> its on/off words, for every LED."""
+        return [*self.led_traces.items(), *self.leds.items()]
 
     def event(self, t: int, board: str, kind: str, detail: Any = None) -> None:
         if kind == "led" and isinstance(detail, tuple) and len(detail) == 2:
@@ -327,6 +342,7 @@ class Recorder:
     def arrays(self) -> list[SpillArray]:
         unique = {id(tr): tr for tr in self.traces.values()}
         unique.update({id(tr): tr for tr in self.led_traces.values()})
+        unique.update({id(a): a for a in self.part_arrays})
         return [*unique.values(), self.events.times, self.events.keys]
 
     def memory_words_used(self) -> int:
