@@ -32,9 +32,11 @@ from .firmware.system import BoardSystem
 from .firmware.tracebacks import format_location_line
 from .sim import (
     analog,
+    i2c_bus,
     part_catalogue,
     part_library,  # noqa: F401 - registers every part kind in the catalogue
     parts,
+    spi_bus,
     stimuli,
 )
 from .sim.clusters import run_ahead_limit
@@ -54,6 +56,9 @@ class Board:
     # Pin's hot path: the copy specialised for the simulated pads (chip/fast_pin.py), or the portable
     # methods over the pad contract; both pass the same tests (tests/conftest.py runs them twice)
     default_fast_path = True
+    # I2C and SPI transfers put their real waveform on the pads' nets (the VCD shows it); False keeps
+    # the transfers, their timing and the event log, without the edges (chip/i2c.py)
+    bus_levels = True
 
     def __init__(
         self,
@@ -314,6 +319,43 @@ class Board:
         """A serial device on this board's pins: `drive` (the board's RX), `listen` (its TX),
         `baudrate`, `bits`, `parity`, `stop` (sim/serial_device.py)."""
         return SerialDevice(self, **options)
+
+    def attach_i2c(self, device: i2c_bus.I2CDevice, sda: str = "P9", scl: str = "P10") -> Any:
+        """Put an I2C device (sim/i2c_bus.py) on the nets of pins `sda` and `scl`: any machine.I2C
+        whose pins are on those nets (wires count) talks to it. Returns the device."""
+        i2c_bus.attach(self.world, device, self.pad(sda), self.pad(scl), self.name)
+        return device
+
+    def attach_spi(
+        self,
+        device: spi_bus.SPIDevice,
+        cs: str | None,
+        sck: str = "P10",
+        mosi: str = "P11",
+        miso: str = "P14",
+    ) -> Any:
+        """Put an SPI device (sim/spi_bus.py) on these pins' nets (the defaults are SPI 0's default
+        pins); it is selected while the `cs` net is low (`cs=None`: always). Returns the device."""
+        pad = self.pad
+        spi_bus.attach(
+            self.world,
+            device,
+            cs=None if cs is None else pad(cs),
+            sck=pad(sck),
+            mosi=pad(mosi),
+            miso=pad(miso),
+            board=self.name,
+        )
+        return device
+
+    def spi_transfers(self) -> list[Any]:
+        """The SPI transfers this board's masters made so far, as (t, SPITransfer) pairs."""
+        return spi_bus.transfers(self.world, self.name)
+
+    def i2c_transfers(self, address: int | None = None) -> list[Any]:
+        """The I2C transfers this board's masters made so far, as (t, I2CTransfer) pairs, optionally
+        only those to `address`."""
+        return i2c_bus.transfers(self.world, self.name, address)
 
     def levels(self, pin: str, levels: Iterable[Any], **options: Any) -> stimuli.LevelSequence:
         """Drive `pin` through timed levels: `[("0ms", 1), ("5ms", 0), ("9ms", "z")]`."""

@@ -100,6 +100,7 @@ def make_machine(board: Board) -> types.ModuleType:
 
     from ..chip.pad_routes import reset_routes
     from .machine_adc import make_adc_classes
+    from .machine_i2c import make_i2c_class
     from .machine_more import machine_functions
     from .machine_pwm import make_pwm_class
     from .machine_rtc import make_rtc_class
@@ -116,6 +117,7 @@ def make_machine(board: Board) -> types.ModuleType:
         Pin=board.Pin,
         Timer=make_timer_class(board),
         UART=make_uart_class(board),
+        I2C=make_i2c_class(board),
         RTC=make_rtc_class(board),
         WDT=make_wdt_class(board),
         PWM=pwm_class,
