@@ -5,5 +5,7 @@ board.py imports this module, so a board knows every kind; a new part module add
 
 from __future__ import annotations
 
-from . import dht  # noqa: F401 - dht11, dht22
-from . import ds18b20  # noqa: F401
+from . import (
+    dht,  # noqa: F401 - dht11, dht22
+    ds18b20,  # noqa: F401
+)
