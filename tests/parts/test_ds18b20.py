@@ -315,3 +315,21 @@ def test_a_vdd_sensor_needs_no_strong_pullup(board, tmp_path):
         """,
     )
     assert out == ["23.75"] and part.brownouts == 0
+
+
+def test_parasite_copy_without_a_strong_pullup_leaves_the_eeprom_as_it_was(board, tmp_path):
+    part = board.add_part("ds18b20", "P10", parasite=True)
+    out = run(
+        board,
+        tmp_path,
+        """
+        import time
+        sensor.configure(40, -5, 9)
+        bus.select(None)
+        bus.write_byte(0x48)      # COPY SCRATCHPAD, the line left to the resistor for the 10 ms
+        time.sleep_ms(11)
+        print(' '.join('%02x' % b for b in sensor.scratchpad()[2:5]))
+        """,
+    )
+    assert out == ["4b 46 7f"]  # the brown-out recalled the factory EEPROM
+    assert part.eeprom == [0x4B, 0x46, 0x7F] and part.brownouts == 1

@@ -125,6 +125,10 @@ def test_slots_outside_the_datasheet_windows_are_listed_as_violations(board, tmp
     assert "".join(board.output) == "1\n"  # READ POWER SUPPLY still got through
     ones = bin(0xCC).count("1") + bin(0xB4).count("1")  # every write-1 slot of SKIP ROM, B4h
     assert len(texts) == ones
+    [warning] = board.world.warnings  # one per bus, the rest in the event log
+    assert warning.kind == "1-wire timing" and texts[0] in warning.message
+    logged = [e.detail for e in board.world.recorder.events if e.kind == "1-wire timing"]
+    assert len(logged) == ones
 
 
 def test_a_sensor_across_a_wire_answers_on_the_other_pin(tmp_path):

@@ -26,7 +26,8 @@ the AC electrical characteristics), the figures every standard-speed 1-Wire slav
 A low of more than 120 us (the longest slot) but less than 480 us is neither a slot nor a reset: the
 slave gives up on the transaction and waits for a reset. What the master does outside the datasheet's
 windows (a write-1 held low 20 us, slots shorter than 60 us, no recovery) is listed in `violations`
-and the event log, with the time, whether or not the bit still got through.
+and the event log, with the time, whether or not the bit still got through; the first one on a bus
+is also a warning of the run (stderr and the report).
 """
 
 from __future__ import annotations
@@ -259,7 +260,15 @@ class OneWireSlave:
     # ---- reports ----
     def _violation(self, t: int, text: str) -> None:
         self.violations.append((t, text))
-        self.board.world.recorder.event(t, self.board.name, "1-wire timing", f"{self.name}: {text}")
+        board = self.board
+        board.world.recorder.event(t, board.name, "1-wire timing", f"{self.name}: {text}")
+        # one warning per bus (stderr and the run's report); the rest are in the event log
+        warned = board.__dict__.setdefault("_onewire_warned", set())
+        if self.net not in warned:
+            warned.add(self.net)
+            board.world.warn(
+                board, "1-wire timing", f"{self.name}: {text}; later ones: in the event log"
+            )
 
     @property
     def net(self) -> Any:
