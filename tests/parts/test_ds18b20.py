@@ -266,24 +266,27 @@ def convert_with_strong_pullup(pin):
     time.sleep_us(60)
     pin.init(Pin.OUT, value=1)
     machine.enable_irq(irq)
-    time.sleep_ms(760)
+    time.sleep_ms(HOLD_MS)
     pin.init(Pin.OPEN_DRAIN, pull=Pin.PULL_UP, value=1)
 """
 
 
-def test_parasite_power_with_a_strong_pullup_converts(board, tmp_path):
+@pytest.mark.parametrize(("hold_ms", "reads"), [(760, "23.75"), (700, "85.0")])
+def test_parasite_power_with_a_strong_pullup_for_tconv_converts(board, tmp_path, hold_ms, reads):
+    # 12 bits: tCONV 750 ms; letting go of the strong pull-up at 700 ms browns the sensor out
     part = board.add_part("ds18b20", "P10", temperature=23.75, parasite=True)
     out = run(
         board,
         tmp_path,
-        "import machine\n"
+        f"import machine\nHOLD_MS = {hold_ms}\n"
         + PARASITE
         + """
 convert_with_strong_pullup(bus.pin)
 print(sensor.temperature())
 """,
     )
-    assert out == ["23.75"] and part.brownouts == 0 and part.conversions == 1
+    ok = hold_ms > 750
+    assert out == [reads] and part.brownouts == (0 if ok else 1) and part.conversions == int(ok)
 
 
 def test_parasite_power_without_a_strong_pullup_reads_85_degrees(board, tmp_path):
@@ -333,3 +336,22 @@ def test_parasite_copy_without_a_strong_pullup_leaves_the_eeprom_as_it_was(board
     )
     assert out == ["4b 46 7f"]  # the brown-out recalled the factory EEPROM
     assert part.eeprom == [0x4B, 0x46, 0x7F] and part.brownouts == 1
+
+
+def test_parasite_strong_pullup_later_than_10_us_after_the_command_is_too_late(board, tmp_path):
+    # "within 10 us (max) after this command is issued the master must enable a strong pullup":
+    # write_byte(0x44) ends on the resistor, and Pin.OUT comes tens of microseconds later
+    part = board.add_part("ds18b20", "P10", temperature=23.75, parasite=True)
+    out = run(
+        board,
+        tmp_path,
+        """
+        import time
+        sensor.convert()
+        bus.pin.init(Pin.OUT, value=1)
+        time.sleep_ms(760)
+        bus.pin.init(Pin.OPEN_DRAIN, pull=Pin.PULL_UP, value=1)
+        print(sensor.temperature())
+        """,
+    )
+    assert out == ["85.0"] and part.brownouts == 1
