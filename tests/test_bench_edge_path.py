@@ -152,3 +152,28 @@ def test_irq_events_are_recorded_as_the_general_event_call_does():
     assert len(irqs) == len(log) == 8
     assert all(e.board == board.name and e.detail == "P10" for e in irqs)
     assert [e.t for e in irqs] == [2_500_000 + 1_000_000 * i for i in range(8)]
+
+
+@pytest.mark.parametrize("loop", ["plain", "with keep_going"])
+def test_a_callback_returning_its_successor_is_scheduled_as_schedule_at_its_end_would(loop):
+    """Kernel.run_until: a callback may return `(t, fn, arg)` (the generator's next edge); it is
+    scheduled after whatever the callback scheduled itself, clamped to now; other returns are
+    ignored."""
+    k = Kernel()
+    log = []
+
+    def step(n):
+        log.append((k.now, n))
+        if n == 0:
+            k.schedule(10, lambda _: log.append((k.now, "scheduled by step 0")))
+            return (10, step, 1)
+        if n == 1:
+            return (k.now - 5, step, 2)  # in the past: now
+        if n == 2:
+            return (k.now + 10, step, 3)
+        return 42  # not a tuple: nothing more
+
+    k.schedule(0, step, 0)
+    k.run_until(100, keep_going=(lambda: True) if loop != "plain" else None)
+    assert log == [(0, 0), (10, "scheduled by step 0"), (10, 1), (10, 2), (20, 3)]
+    assert k.pending() == 0

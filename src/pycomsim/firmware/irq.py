@@ -100,7 +100,9 @@ class InterruptTask:
             pin._latched = True  # the GPIO status bit stays set until interrupts are enabled again
             return
         kernel = board.kernel
-        if kernel.earliest() < t:  # the task ran ahead of other boards: their events go first
+        # a task that ran ahead of other boards (t past the kernel clock) lets their events go
+        # first; an edge from a part or stimulus (t is the kernel's now) has nothing earlier due
+        if t > kernel.now and kernel.earliest() < t:
             self.cpu.catch_up()
         if len(self.queue) >= QUEUE_SIZE:
             self.dropped += 1
@@ -118,14 +120,14 @@ class InterruptTask:
         if not self.scheduled and not self.running and self.alive:  # kick(), inlined: hot path
             self.scheduled = True
             if t <= kernel.now:  # an edge from a part or stimulus: usually the very next event
-                kernel.schedule_next(self._wakeup)
+                kernel.schedule_next(self.cpu.wake_interrupt_task)
             else:
-                kernel.schedule(t, self._wakeup)
+                kernel.schedule(t, self.cpu.wake_interrupt_task)
 
     def kick(self, t: int) -> None:
         if self.queue and not self.scheduled and not self.running and self.alive:
             self.scheduled = True
-            self.board.kernel.schedule(t, self._wakeup)
+            self.board.kernel.schedule(t, self.cpu.wake_interrupt_task)
 
     def unmask(self) -> None:
         self.masked = False
@@ -138,13 +140,9 @@ class InterruptTask:
             isr()
         self.kick(self.cpu.now)
 
-    def _wakeup(self, _: object) -> None:
-        self.scheduled = False
-        if not self.queue or self.masked or self.cpu.busy_wait or self.running or not self.alive:
-            return  # masked, in a short busy wait, already running or dead: the main task kicks again
-        self.cpu.enter_interrupt_task(self._body)
-
-    def _body(self) -> None:
+    def body(self) -> None:
+        """The interrupt task (the scheduler starts it and wakes it, `Scheduler.wake_interrupt_task`):
+        run the queued handlers, park, again."""
         board = self.board
         cpu = self.cpu
         kernel = board.kernel

@@ -5,6 +5,10 @@ the kernel clock as long as it stays below the next pending event (`next_time`).
 before that event, so running ahead is safe and deterministic; it is what keeps the hot path free of task
 switches. When a task reaches `next_time` it parks itself as an event at its own time and switches to the
 loop, which processes everything earlier first (conservative discrete-event scheduling).
+
+An event's callback may return its successor, a plain tuple `(t, fn, arg)`: the loop schedules it as
+`schedule(t, fn, arg)` would at the callback's end, without a call (a signal generator's next edge).
+Any other return value is ignored.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ class Kernel:
     def __init__(self) -> None:
         self.now = 0
         self.next_time = NEVER
-        self._heap: list[tuple[int, int, Callable[[Any], None], Any]] = []
+        self._heap: list[tuple[int, int, Callable[[Any], Any], Any]] = []
         self._seq = 0  # ties run in the order they were scheduled: deterministic
         self.loop_glet: greenlet | None = None
         self.stopping = False
@@ -135,7 +139,15 @@ class Kernel:
                         self.next_time = nxt if nxt <= t_end else after_end
                     else:
                         self.next_time = after_end
-                    fn(arg)
+                    then = fn(arg)
+                    if then is not None and type(then) is tuple:  # its successor: schedule(*then)
+                        at, then_fn, then_arg = then
+                        if at < t:
+                            at = t
+                        seq = self._seq = self._seq + 1
+                        heappush(heap, (at, seq, then_fn, then_arg))
+                        if at < self.next_time:
+                            self.next_time = at
                     front = self._front
                     while front is not None:  # schedule_next's event: it is due now and next
                         if self.stopping:
@@ -153,7 +165,9 @@ class Kernel:
                 self.now = t
                 # a task may run ahead to the next event, but not past the end of the run
                 self.next_time = heap[0][0] if heap and heap[0][0] <= t_end else after_end
-                fn(arg)
+                then = fn(arg)
+                if then is not None and type(then) is tuple:
+                    self.schedule(*then)
                 self.flush_front()  # here it goes through the heap: keep_going and the hook see it
                 if keep_going is not None and not keep_going():
                     return self.now

@@ -90,9 +90,10 @@ class Net:
         self.watchers: list[Callable[[int, int, int], None]] = []  # fn(old, new, t)
         # fn(t): the drivers changed but the level did not (weak low -> strong low): LEDs care
         self.drive_watchers: list[Callable[[int], None]] = []
-        # fn(t): the net's make-up changed, not just a driver's drive: a pull resistor came, went or
-        # turned, a part was attached, a wire joined it, a boot settled it (an LED rechecks what
-        # can light it). Never called for a strong driver switching: the hot path has none of it.
+        # fn(t): what decides the level may have changed: a pull resistor came, went or turned, a
+        # part was attached, a wire joined nets, a boot settled them (an LED rechecks what can
+        # light it). Told of every change that no single strong side decides or that leaves the
+        # level as it was, never of a strong side's new level: the hot path has none of it.
         self.config_watchers: list[Callable[[int], None]] = []
         self.trace = trace
         self.record = trace.append if trace is not None else None
@@ -109,8 +110,7 @@ class Net:
 
     def change(self, driver: Driver, code: int, t: int) -> None:
         c = self.counts
-        was = driver.code
-        c[was] -= 1
+        c[driver.code] -= 1
         c[code] += 1
         driver.code = code
         # inline fast cases of resolve(): one strong driver alone decides
@@ -120,6 +120,11 @@ class Net:
             level = LOW
         else:
             level = resolve(c)
+            if self.config_watchers:
+                # no single strong side: a pull may have changed what decides the level, and the
+                # config watchers hear of it (a strong driver switching never comes here)
+                self._settle_pull(level, t)
+                return
         old = self.level
         if level != old:  # _commit inlined: this is every recorded edge of a toggle loop
             self.level = level
@@ -130,12 +135,22 @@ class Net:
                 watch(old, level, t)
             if level == CONTENTION and self.on_fault is not None:
                 self.on_fault(self, self.strong_drivers(), t)
-        elif self.drive_watchers:
+        else:
+            # Unchanged. A pull whose change changed the level went through resolve() above (one
+            # strong side decides alone), so every pull change reaches the config watchers.
             for fn in self.drive_watchers:
                 fn(t)
-        if self.config_watchers and (was > STRONG_HI or code > STRONG_HI):  # a pull's driver
             for fn in self.config_watchers:
                 fn(t)
+
+    def _settle_pull(self, level: int, t: int) -> None:
+        if level != self.level:
+            self._commit(level, t)
+        else:
+            for fn in self.drive_watchers:
+                fn(t)
+        for fn in self.config_watchers:
+            fn(t)
 
     def change_many(self, changes: tuple[tuple[Driver, int], ...], t: int) -> None:
         """Several drivers change at one instant (a pad's output and pull): resolve once, no glitch."""

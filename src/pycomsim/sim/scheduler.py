@@ -35,11 +35,17 @@ class Reboot(BaseException):
 
 
 class InterruptWork(Protocol):
-    """What the scheduler needs to know of the interrupt task's queue (firmware/irq.py)."""
+    """What the scheduler needs to know of the interrupt task's queue (firmware/irq.py) to wake it."""
 
     queue: Any
+    scheduled: bool  # a wakeup is pending
+    masked: bool  # machine.disable_irq()
+    running: bool  # inside the task body
+    alive: bool  # False once a handler's exception ended the task
 
     def kick(self, t: int) -> None: ...
+
+    def body(self) -> None: ...
 
 
 class _AlwaysListening:
@@ -292,22 +298,26 @@ class Scheduler:
         self.kernel.schedule(self.now, self.resume_when_free, task)
         return task
 
-    def enter_interrupt_task(self, body: Callable[[], Any]) -> None:
-        """Run the interrupt task: resume it where it parked, or start it on `body` (which handles
-        its handlers' exceptions itself)."""
+    def wake_interrupt_task(self, _: object = None) -> None:
+        """Kernel event (the queue got work): run the interrupt task, resuming it where it parked
+        or starting it on the queue's `body` (which handles its handlers' exceptions itself);
+        nothing when it is masked, already running or dead, or in a short busy wait (the main task
+        kicks it again). Once per handler run, so `resume` is inlined, without its flush: a kernel
+        event never starts with an event kept aside (the loop runs that one before any other)."""
+        work: Any = self.interrupts  # set by the board before any wakeup is scheduled
+        work.scheduled = False
+        if not work.queue or work.masked or self.busy_wait or work.running or not work.alive:
+            return
         kernel = self.kernel
+        loop = kernel.loop_glet
         glet = self.interrupt_task
         if glet is None or glet.dead:
-            glet = self.interrupt_task = greenlet(
-                lambda: self._run(body, None), parent=kernel.loop_glet
-            )
-        # resume(glet), inlined: once per handler run
-        kernel.flush_front()
+            body = work.body
+            glet = self.interrupt_task = greenlet(lambda: self._run(body, None), parent=loop)
         if self.now < kernel.now:
             self.now = kernel.now
         self.current = glet
-        loop = kernel.loop_glet
-        if glet.parent is not loop:
+        if glet.parent is not loop:  # setting it checks for cycles: only when it changed
             glet.parent = loop
         glet.switch()
 

@@ -105,26 +105,24 @@ class SignalGenerator:
         else:
             kernel.schedule(nxt, self._edge, k + 1)
 
-    def _rise(self, at: int) -> None:
+    def _rise(self, at: int) -> tuple[int, Any, int]:
         # `at`: the nominal instant of this edge (the kernel clamps a start in the past to now)
-        kernel = self._kernel
-        now = kernel.now
         driver = self.driver
         if driver.code != self._hi:  # Driver.set, inlined
-            driver.net.change(driver, self._hi, now)  # type: ignore[union-attr]
+            driver.net.change(driver, self._hi, self._kernel.now)  # type: ignore[union-attr]
         self.edges += 1
         at += self._high_ns
-        kernel.schedule(at, self._then_fall, at)  # the kernel clamps an instant in the past to now
+        # the next edge, as the kernel's successor of this event (no schedule call per edge);
+        # the kernel clamps an instant in the past to now
+        return (at, self._then_fall, at)
 
-    def _fall(self, at: int) -> None:
-        kernel = self._kernel
-        now = kernel.now
+    def _fall(self, at: int) -> tuple[int, Any, int]:
         driver = self.driver
         if driver.code != self._lo:
-            driver.net.change(driver, self._lo, now)  # type: ignore[union-attr]
+            driver.net.change(driver, self._lo, self._kernel.now)  # type: ignore[union-attr]
         self.edges += 1
         at += self._low_ns
-        kernel.schedule(at, self._then_rise, at)  # the kernel clamps an instant in the past to now
+        return (at, self._then_rise, at)
 
     def __repr__(self) -> str:
         return f"<SignalGenerator {self.driver.name} {self.freq:g} Hz duty {self.duty:g}>"
