@@ -256,6 +256,7 @@ class I2CController:
         read_out = bytearray()
         transfer: list | None = None  # [t, address, read, data, ack, nack_at]
         ok = True
+        t_start = t  # when the current transfer's START began
 
         def close(stopped: bool) -> None:
             nonlocal transfer
@@ -270,10 +271,10 @@ class I2CController:
             kind = step[0]
             if kind == "start":
                 close(False)
+                t_start = c.t
                 timing.start(c)
             elif kind == "addr":
                 address, read = step[1], step[2]
-                t_start = c.t
                 chosen = [
                     a
                     for a in i2c_bus.at_address(items, address)

@@ -104,6 +104,7 @@ def make_machine(board: Board) -> types.ModuleType:
     from .machine_more import machine_functions
     from .machine_pwm import make_pwm_class
     from .machine_rtc import make_rtc_class
+    from .machine_spi import make_spi_class
     from .machine_timer import make_timer_class
     from .machine_uart import ConsoleRouter, make_uart_class, reset_uarts
     from .machine_wdt import make_wdt_class
@@ -118,6 +119,7 @@ def make_machine(board: Board) -> types.ModuleType:
         Timer=make_timer_class(board),
         UART=make_uart_class(board),
         I2C=make_i2c_class(board),
+        SPI=make_spi_class(board),
         RTC=make_rtc_class(board),
         WDT=make_wdt_class(board),
         PWM=pwm_class,
