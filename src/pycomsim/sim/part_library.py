@@ -8,4 +8,5 @@ from __future__ import annotations
 from . import (
     dht,  # noqa: F401 - dht11, dht22
     ds18b20,  # noqa: F401
+    hcsr04,  # noqa: F401 - hcsr04
 )
