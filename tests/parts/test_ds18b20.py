@@ -289,9 +289,12 @@ print(sensor.temperature())
     assert out == [reads] and part.brownouts == (0 if ok else 1) and part.conversions == int(ok)
 
 
-def test_parasite_power_without_a_strong_pullup_reads_85_degrees(board, tmp_path):
-    # only the 4.7k resistor during the conversion: the sensor browns out and comes back at power-up
-    part = board.add_part("ds18b20", "P10", temperature=23.75, parasite=True)
+@pytest.mark.parametrize(("parasite", "reads"), [(True, "85.0"), (False, "23.75")])
+def test_only_the_resistor_during_a_conversion_browns_a_parasite_sensor_out(
+    board, tmp_path, parasite, reads
+):
+    # the 4.7k resistor alone: a parasite sensor comes back at power-up (85 degC), a VDD one converts
+    part = board.add_part("ds18b20", "P10", temperature=23.75, parasite=parasite)
     out = run(
         board,
         tmp_path,
@@ -302,22 +305,7 @@ def test_parasite_power_without_a_strong_pullup_reads_85_degrees(board, tmp_path
         print(sensor.temperature())
         """,
     )
-    assert out == ["85.0"] and part.brownouts == 1 and part.conversions == 0
-
-
-def test_a_vdd_sensor_needs_no_strong_pullup(board, tmp_path):
-    part = board.add_part("ds18b20", "P10", temperature=23.75)
-    out = run(
-        board,
-        tmp_path,
-        """
-        import time
-        sensor.convert()
-        time.sleep_ms(760)
-        print(sensor.temperature())
-        """,
-    )
-    assert out == ["23.75"] and part.brownouts == 0
+    assert out == [reads] and part.brownouts == int(parasite) and part.conversions == 1 - parasite
 
 
 def test_parasite_copy_without_a_strong_pullup_leaves_the_eeprom_as_it_was(board, tmp_path):

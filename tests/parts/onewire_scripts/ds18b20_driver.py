@@ -20,16 +20,22 @@ RECALL_E2 = 0xB8
 READ_POWER_SUPPLY = 0xB4
 
 
+_CRC_TABLE = None
+
+
 def crc8(data):
-    # x^8 + x^5 + x^4 + 1, LSB first (application note 27)
+    # the Dallas/Maxim CRC-8 by table (application note 27): x^8 + x^5 + x^4 + 1, reflected (8Ch)
+    global _CRC_TABLE
+    if _CRC_TABLE is None:
+        _CRC_TABLE = bytearray(256)
+        for i in range(256):
+            value = i
+            for _ in range(8):
+                value = (value >> 1) ^ (0x8C if value & 1 else 0)
+            _CRC_TABLE[i] = value
     crc = 0
     for byte in data:
-        for _ in range(8):
-            mix = (crc ^ byte) & 1
-            crc >>= 1
-            if mix:
-                crc ^= 0x8C
-            byte >>= 1
+        crc = _CRC_TABLE[crc ^ byte]
     return crc
 
 
