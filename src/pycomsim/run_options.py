@@ -262,7 +262,8 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
         args.board,
         seed=seed,
         wires=args.wire,
-        expansion=not args.no_expansion,
+        # a shield (--shield) takes the expansion board's place: a module sits on one or the other
+        expansion=not args.no_expansion and not getattr(args, "shield", []),
         strict=args.strict,
         host_python=args.host_python,
         flash_dir=args.flash_dir,

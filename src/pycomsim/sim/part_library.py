@@ -10,3 +10,4 @@ from . import (
     ds18b20,  # noqa: F401
     hcsr04,  # noqa: F401 - hcsr04
 )
+from .shields import kinds  # noqa: F401 - pysense, pysense2, pytrack, pytrack2
