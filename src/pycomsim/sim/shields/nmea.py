@@ -19,26 +19,24 @@ def sentence(body: str) -> bytes:
     return f"${body}*{checksum(body)}\r\n".encode("ascii")
 
 
-def latitude(degrees: float) -> tuple[str, str]:
-    """`ddmm.mmmm` and N/S."""
-    hemisphere = "N" if degrees >= 0 else "S"
+def _degrees_minutes(degrees: float, width: int, positive: str, negative: str) -> tuple[str, str]:
+    """`ddmm.mmmm` (`width` digits of degrees) and the hemisphere letter."""
     d = abs(degrees)
     whole = int(d)
     minutes = round((d - whole) * 60, 4)
     if minutes >= 60:
         whole, minutes = whole + 1, 0.0
-    return f"{whole:02d}{minutes:07.4f}", hemisphere
+    return f"{whole:0{width}d}{minutes:07.4f}", positive if degrees >= 0 else negative
+
+
+def latitude(degrees: float) -> tuple[str, str]:
+    """`ddmm.mmmm` and N/S."""
+    return _degrees_minutes(degrees, 2, "N", "S")
 
 
 def longitude(degrees: float) -> tuple[str, str]:
     """`dddmm.mmmm` and E/W."""
-    hemisphere = "E" if degrees >= 0 else "W"
-    d = abs(degrees)
-    whole = int(d)
-    minutes = round((d - whole) * 60, 4)
-    if minutes >= 60:
-        whole, minutes = whole + 1, 0.0
-    return f"{whole:03d}{minutes:07.4f}", hemisphere
+    return _degrees_minutes(degrees, 3, "E", "W")
 
 
 @dataclass(frozen=True)
