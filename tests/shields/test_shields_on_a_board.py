@@ -9,6 +9,7 @@ from shield_drivers import DRIVERS
 from pycomsim import Board
 from pycomsim.cli import main
 from pycomsim.scenario import load_scenario
+from pycomsim.sim.net import EXT_HI
 
 S = 1_000_000_000
 
@@ -219,6 +220,13 @@ def test_bad_shield_options_are_one_line_naming_them():
         board.add_part("pytrack", roll=10, accel_x=0.1)
     with pytest.raises(ValueError, match=r"^bad utc 'noon'"):
         board.add_part("pytrack", utc="noon")
+    assert board.pad("P21").net.counts[EXT_HI] == 0  # a refused shield left nothing on the nets
+    board.add_part("pytrack")
+    assert board.pad("P21").net.counts[EXT_HI] == 1
+    with pytest.raises(
+        ValueError, match=r"^board 'lopy4' already sits on a pytrack: one shield per board"
+    ):
+        board.add_part("pysense2")
 
 
 def test_a_shield_takes_the_expansion_boards_place(tmp_path, capsys):

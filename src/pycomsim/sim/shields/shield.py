@@ -117,14 +117,10 @@ class Shield:
             raise ValueError(
                 f"unknown option {unknown[0]!r} for {kind} (options: {', '.join(allowed)})"
             )
-        self.quantities = self._quantities(options)
-        kernel = board.kernel
         self._check_no_expansion_board()
-        self.pull_ups = [PullResistor(board, pin) for pin in (SDA, SCL, ACCEL_INT)]
-        self.int1 = Driver(f"{board.name}.{ACCEL_INT} LIS2HH12 INT1")
-        board.world.attach(board.pad(ACCEL_INT), self.int1, OFF)
-
-        q = self.quantities
+        self.quantities = q = self._quantities(options)
+        kernel = board.kernel
+        # every option is checked before anything goes on the board's nets
         self.coproc = Pycoproc(
             generation=self.generation,
             product_id=USB_PID_PYSENSE if self.pysense else USB_PID_PYTRACK,
@@ -144,7 +140,6 @@ class Shield:
             schedule=lambda t, fn: kernel.schedule(t, fn),
             cancel=lambda fn: kernel.cancel(fn, None),
             clock=lambda: kernel.now,
-            int1=self.int1,
         )
         self.sensors: list[Any] = []
         if self.pysense:
@@ -165,13 +160,18 @@ class Shield:
                 )
             ]
         self.devices = [self.coproc, *self.sensors, self.accelerometer]
+        self.pull_ups = [PullResistor(board, pin) for pin in (SDA, SCL, ACCEL_INT)]
+        self.int1 = Driver(f"{board.name}.{ACCEL_INT} LIS2HH12 INT1")
+        board.world.attach(board.pad(ACCEL_INT), self.int1, OFF)
+        self.accelerometer.int1 = self.int1
+        self.accelerometer.power_on(kernel.now)
         for device in self.devices:
             board.attach_i2c(device, sda=SDA, scl=SCL)
         board.pad(ACCEL_INT).watch(self._accel_line_changed)
         if self.generation == 2:
             board.pad(COPROC_INT).watch(self._int_pin_changed)
-            self.coproc.int_pin_level = board.pad(COPROC_INT).read() == 1
-        self.coproc.accel_line = board.pad(ACCEL_INT).read() == 1
+            self.coproc.int_pin_level = int(board.pad(COPROC_INT).read() == 1)
+        self.coproc.accel_line = int(board.pad(ACCEL_INT).read() == 1)
 
     # ---- values ----
     def _quantities(self, options: dict[str, Any]) -> dict[str, Quantity]:
@@ -265,6 +265,11 @@ class Shield:
         self.board.kernel.schedule(t, lambda _: fn())
 
     def _check_no_expansion_board(self) -> None:
+        for part in getattr(self.board, "added_parts", ()):
+            if isinstance(part, Shield):
+                raise ValueError(
+                    f"board {self.board.name!r} already sits on a {part.kind}: one shield per board"
+                )
         if getattr(self.board, "expansion_board", None) is not None:
             raise ValueError(
                 f"a {self.kind} takes the expansion board's place: make board {self.board.name!r} "
