@@ -238,3 +238,47 @@ def test_a_shield_takes_the_expansion_boards_place(tmp_path, capsys):
     path = script(tmp_path, "print('scan', *bus().scan())\n")
     assert main(["run", "--until", "200ms", "--shield", "pytrack", path]) == 0
     assert capsys.readouterr().out == "scan 8 16 30\n"
+
+
+def test_a_napping_2_0_coprocessor_keeps_the_module_on_motion_wakes_it_on_p13_and_p9_wakes_the_pic(
+    tmp_path,
+):
+    body = """\
+import machine
+from machine import Pin
+i2c = bus()
+pic = Coproc(i2c)
+if machine.reset_cause() != machine.DEEPSLEEP_RESET:
+    i2c.writeto_mem(0x1E, 0x20, bytes([0x27]))  # 50 Hz
+    i2c.writeto_mem(0x1E, 0x24, bytes([0x03]))  # INT1 active low, open drain: activity releases it
+    i2c.writeto_mem(0x1E, 0x1E, bytes([64]))    # 1 g
+    i2c.writeto_mem(0x1E, 0x22, bytes([0x20]))  # INT1_INACT
+    time.sleep(0.5)
+    pic.poke(0x0B, 0x10)                         # INTCON: INTE, the PIC's RC1 (P9) wakes it
+    pic.cmd([0x20, 60, 0, 0])
+    i2c.writeto(8, bytes([0x23, 0x01 | 0x02]))  # GO_NAP: SD card and sensors off, module on
+    machine.pin_sleep_wakeup(['P13'], machine.WAKEUP_ANY_HIGH)
+    machine.deepsleep(60000)
+print('woke', machine.wake_reason()[0])
+try:
+    pic.word(0x11)
+except OSError:
+    print('napping')
+p9 = Pin('P9', mode=Pin.OUT)
+p9(1)
+time.sleep(0.1)
+p9(0)
+print('fw', pic.word(0x11), pic.wake_reason()[0])
+print('sensors', bus().scan())
+"""
+    board = Board("fipy", cpu="free", expansion=False)
+    board.add_part("pysense2", accel_z=[["0s", 0.5], ["5s", 1.5]])
+    board.run(script(tmp_path, body), until="8s")
+    # motion at 5 s woke the module through P13 (PIN_WAKE); the PIC still napped (no ACK) until the
+    # module raised its INT pin on P9 (reason 8); then the sensors were powered again
+    assert board.output.splitlines() == [
+        "woke 1",
+        "napping",
+        "fw 16 8",
+        "sensors [8, 30, 41, 64, 96]",
+    ]
