@@ -56,6 +56,9 @@ def summary(
     net = network_summary(world)
     if net:
         data["network"] = net
+    buses = bus_summary(world)
+    if buses:
+        data["buses"] = buses
     raised = [b.error_ns for b in boards if b.error_ns is not None]
     data["raised_ns"] = min(raised) if raised else None  # when the first script raised
     data["raised"] = format_ns(data["raised_ns"]) if raised else None
@@ -75,6 +78,30 @@ def network_summary(world: World) -> dict[str, Any]:
         if obj is not None and obj.summary():
             out[part] = obj.summary()
     return out
+
+
+def bus_summary(world: World) -> dict[str, Any]:
+    """I2C and SPI transfers of the run (the event log's 'i2c' and 'spi' events); {} if none."""
+    out: dict[str, Any] = {}
+    events = world.recorder.events
+    if events.count("i2c"):
+        i2c = [e.detail for e in events.of_kind("i2c")]
+        nacks = sum(1 for tr in i2c if not tr.ack or tr.nack_at is not None)
+        out["i2c"] = {"transfers": len(i2c), "nacks": nacks}
+    spi = events.count("spi")
+    if spi:
+        out["spi"] = {"transfers": spi}
+    return out
+
+
+def _bus_note(buses: dict[str, Any]) -> str:
+    parts = []
+    if "i2c" in buses:
+        i2c = buses["i2c"]
+        parts.append(f"{i2c['transfers']} I2C transfers ({i2c['nacks']} NACK)")
+    if "spi" in buses:
+        parts.append(f"{buses['spi']['transfers']} SPI transfers")
+    return ", ".join(parts)
 
 
 def cpu_models(boards: Any) -> str:
@@ -112,6 +139,7 @@ def summary_line(data: dict[str, Any]) -> str:
         f"{data['watchdog_resets']} watchdog resets" if data.get("watchdog_resets") else "",
         f"{len(data['faults'])} faults",
         _network_note(data.get("network", {})),
+        _bus_note(data.get("buses", {})),
         gate_note(data.get("board_language", "on")),
         f"cpu {data['cpu']}" if data.get("cpu") else "",
     ]

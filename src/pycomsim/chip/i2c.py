@@ -307,7 +307,7 @@ class I2CController:
             elif kind == "read":
                 n = step[1]
                 answers = {}
-                for a in chosen:
+                for a in chosen if n else ():
                     got = bytes(a.device.i2c_read(n, transfer[0]))[:n]  # type: ignore[index]
                     answers[a.sda] = got + b"\xff" * (n - len(got))
                 for i in range(n):
