@@ -89,7 +89,7 @@ def test_import_threading_fails_as_on_the_board(tmp_path):
     )  # and 'b' never printed
 
 
-@pytest.mark.parametrize("name", ["ussl", "ssl", "websocket"])
+@pytest.mark.parametrize("name", ["websocket"])
 def test_unsimulated_network_modules_are_an_import_error_naming_pycomsims_limit(tmp_path, name):
     b = run(tmp_path, f"import {name}\n")
     assert type(b.error) is ImportError

@@ -54,20 +54,20 @@ def test_every_listed_module_is_built_here_provided_by_the_core_or_refused(ctx):
         elif (
             info.provider == "network"
         ):  # pycomsim.firmware.network builds them per board (loader.py)
-            assert info.kind is Kind.PROVIDED and name in {"network", "usocket"}
+            assert info.kind is Kind.PROVIDED and name in {"network", "usocket", "ussl"}
         else:
             assert info.kind in (Kind.NETWORK, Kind.UNSIMULATED)
             assert isinstance(import_error(name), ImportError)
 
 
-@pytest.mark.parametrize("name", ["ussl", "ssl", "websocket"])
+@pytest.mark.parametrize("name", ["websocket"])
 def test_unsimulated_network_modules_are_an_import_error_naming_pycomsims_limit(name):
     err = import_error(name)
     assert str(err) == f"no module named '{name}' (pycomsim does not simulate this network module)"
     assert name in fw.NETWORK
 
 
-@pytest.mark.parametrize("name", ["network", "usocket", "socket"])
+@pytest.mark.parametrize("name", ["network", "usocket", "socket", "ussl", "ssl"])
 def test_network_and_usocket_are_provided(name):
     assert name not in fw.NETWORK and fw.resolve(name).provider == "network"
 

@@ -169,6 +169,10 @@ class BoardImporter:
             raise board_import_error(requested)
         if real in _CORE_MODULES:
             module = self.board.modules[real]
+        elif real == "ussl":
+            from .network.ussl import make_ussl
+
+            module = make_ussl(self.board, self.ctx.open)
         elif info.provider == "network":
             from .network import make_network, make_usocket_module
 

@@ -44,7 +44,7 @@ def _noop(_: object) -> None:
 # recorder events shown in a board's log pane (sim/radio.py, sim/ipnet.py, firmware/network/wlan.py)
 NETWORK_EVENTS = frozenset(
     {"radio-tx", "radio-rx", "radio-collision", "wlan-connected", "wlan-disconnected"}
-    | {"ip-connect", "ip-send", "ip-recv", "ip-sendto"}
+    | {"ip-connect", "ip-send", "ip-recv", "ip-sendto", "ip-tls"}
 )
 
 

@@ -99,7 +99,7 @@ BUILTIN_MODULES: dict[str, ModuleInfo] = {
         _m("pycom", Kind.PROVIDED, "core", _PORT + " pycom_module"),
         _m("uhashlib", Kind.UNSIMULATED, "", _PORT + " mp_module_uhashlib (esp32 hw SHA)"),
         _m("ucrypto", Kind.UNSIMULATED, "", _PORT + " module_ucrypto"),
-        _m("ussl", Kind.NETWORK, "", _PORT + " mp_module_ussl"),
+        _m("ussl", Kind.PROVIDED, "network", _PORT + " mp_module_ussl (esp32/mods/modussl.c)"),
         _m("uqueue", Kind.UNSIMULATED, "", _PORT + " mp_module_uqueue"),
     )
 }

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import select
 import socket as host_socket
+import ssl as host_ssl
+import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +31,11 @@ HOST_WALL_LIMIT = 30.0  # s of real time a board waits for a host service before
 TCP, UDP = 1, 2
 EAI_FAIL = 202
 TIMED_OUT = "timed out"
+
+
+def _tls_pending(host: Any) -> bool:
+    """Decrypted bytes a TLS host socket (ussl) holds already: select() does not see those."""
+    return isinstance(host, host_ssl.SSLSocket) and host.pending() > 0
 
 
 def _eai_fail() -> OSError:
@@ -292,20 +299,28 @@ class InetSocket:
         if self._rx or self._eof:
             return
         wall = HOST_WALL_LIMIT if self._timeout < 0 else min(self._timeout / 1000, HOST_WALL_LIMIT)
-        readable, _, _ = select.select([self._host], [], [], wall)
-        self._board.sleep_ns(HOST_OP_NS)
-        if readable:
+        give_up = time.monotonic() + wall
+        data: bytes | None = None
+        while data is None:
+            left = max(0.0, give_up - time.monotonic())
+            if not (_tls_pending(self._host) or select.select([self._host], [], [], left)[0]):
+                break
             try:
                 data = self._host.recv(65536)  # type: ignore[union-attr]
+            except host_ssl.SSLWantReadError:
+                data = None  # (ussl) a TLS record not complete yet, or a session ticket: wait on
+                if left <= 0:
+                    break
             except OSError:
                 data = b""
-            if data:
-                self._rx += data
-                self._net.record(
-                    self._board.now, self._board.name, "recv", self._peer_text(), len(data)
-                )
-            else:
-                self._eof = True
+        self._board.sleep_ns(HOST_OP_NS)
+        if data:
+            self._rx += data
+            self._net.record(
+                self._board.now, self._board.name, "recv", self._peer_text(), len(data)
+            )
+        elif data is not None:
+            self._eof = True
 
     def sendto(self, buf: Any, addr: Any) -> int:
         data = get_buffer(buf)
@@ -386,7 +401,7 @@ class InetSocket:
         ready = 0
         if flags & 0x0001:
             if self._host is not None and not self._rx and not self._eof:
-                readable, _, _ = select.select([self._host], [], [], 0)
+                readable = _tls_pending(self._host) or select.select([self._host], [], [], 0)[0]
                 if readable:
                     self._fill_from_host()
             if self._rx or self._eof or self._backlog or self._datagrams:
