@@ -271,6 +271,9 @@ def convert_with_strong_pullup(pin):
 """
 
 
+NO_PULLUP = "no strong pull-up on the line (parasite power)"
+
+
 @pytest.mark.parametrize(("hold_ms", "reads"), [(760, "23.75"), (700, "85.0")])
 def test_parasite_power_with_a_strong_pullup_for_tconv_converts(board, tmp_path, hold_ms, reads):
     # 12 bits: tCONV 750 ms; letting go of the strong pull-up at 700 ms browns the sensor out
@@ -287,6 +290,9 @@ print(sensor.temperature())
     )
     ok = hold_ms > 750
     assert out == [reads] and part.brownouts == (0 if ok else 1) and part.conversions == int(ok)
+    # the event log says what happened (the web UI's log shows it)
+    events = [e.detail[1:] for e in board.world.recorder.events if e.kind == "ds18b20"]
+    assert events == ([("conversion", "23.75 °C")] if ok else [("brown-out", NO_PULLUP)])
 
 
 @pytest.mark.parametrize(("parasite", "reads"), [(True, "85.0"), (False, "23.75")])

@@ -127,8 +127,9 @@ def test_slots_outside_the_datasheet_windows_are_listed_as_violations(board, tmp
     assert len(texts) == ones
     [warning] = board.world.warnings  # one per bus, the rest in the event log
     assert warning.kind == "1-wire timing" and texts[0] in warning.message
-    logged = [e.detail for e in board.world.recorder.events if e.kind == "1-wire timing"]
-    assert len(logged) == ones
+    logged = [e.detail for e in board.world.recorder.events if e.kind == "ds18b20"]
+    assert [text for name, what, text in logged if what == "timing"] == texts
+    assert all(name == part.name for name, _, _ in logged)
 
 
 def test_a_sensor_across_a_wire_answers_on_the_other_pin(tmp_path):

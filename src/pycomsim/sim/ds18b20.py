@@ -163,6 +163,8 @@ class DS18B20:
     spec (a number, a time series, a walk; `sensor.temperature.set(30)` from Python). `rom`, `resolution`
     (what its EEPROM holds at power-up), `parasite` and `pullup` are as in the module docstring."""
 
+    kind = "ds18b20"
+
     def __init__(
         self,
         board: Board,
@@ -212,7 +214,9 @@ class DS18B20:
         self._power_deadline = -1
         self._power_watch = False
         self._power_on()
-        self.slave = OneWireSlave(board, pad.name, name=self.name, session=self._session)
+        self.slave = OneWireSlave(
+            board, pad.name, name=self.name, session=self._session, log=self._log
+        )
         self.slave.net.watchers.append(self._line_changed)
         self.slave.net.drive_watchers.append(self._drive_changed)
         sensors.append(self)
@@ -359,12 +363,7 @@ class DS18B20:
 
     def _brownout(self, t: int) -> None:
         self.brownouts += 1
-        self.board.world.recorder.event(
-            t,
-            self.board.name,
-            "ds18b20",
-            f"{self.name}: brown-out, no strong pull-up (parasite power)",
-        )
+        self._log(t, "brown-out", "no strong pull-up on the line (parasite power)")
         self._power_on()
         self.slave.drop(t)
 
@@ -377,12 +376,17 @@ class DS18B20:
         whole = celsius_of(self.raw) // 1  # bits 11-4
         self.alarm = whole >= _signed8(self.th) or whole <= _signed8(self.tl)
         self.conversions += 1
+        self._log(t, "conversion", f"{self.celsius:g} °C")
 
     def _copy_done(self, operation: int) -> None:
         if operation != self._operation:
             return
         self._operation_over()
         self.eeprom = [self.th, self.tl, self.config]
+
+    def _log(self, t: int, what: str, text: str) -> None:
+        """An event of kind 'ds18b20' (name, what, text): conversions, brown-outs, timing violations."""
+        self.board.world.recorder.event(t, self.board.name, self.kind, (self.name, what, text))
 
     def __repr__(self) -> str:
         return f"<DS18B20 {self.rom_name} on {self.slave.driver.name.split()[0]}>"

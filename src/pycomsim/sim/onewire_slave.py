@@ -102,7 +102,8 @@ def bits_of(data: Iterable[int]) -> Iterable[int]:
 
 class OneWireSlave:
     """The time-slot side of one 1-Wire device on the net of `pin`. `session()` makes the protocol
-    generator that runs after every presence pulse; `on_reset(t)` is told of every reset pulse."""
+    generator that runs after every presence pulse; `log(t, what, text)` puts a line in the event log
+    under the device's own kind (a timing violation: what is "timing")."""
 
     def __init__(
         self,
@@ -111,13 +112,13 @@ class OneWireSlave:
         *,
         name: str,
         session: Callable[[], Session],
-        on_reset: Callable[[int], None] | None = None,
+        log: Callable[[int, str, str], None],
     ) -> None:
         self.board = board
         self.name = name
         self.kernel = board.kernel
         self._session_factory = session
-        self._on_reset = on_reset
+        self._log = log
         pad = board.pad(pin)
         self.driver = Driver(f"{board.name}.{pad.name} {name}")
         board.world.attach(pad, self.driver, OFF)
@@ -222,8 +223,6 @@ class OneWireSlave:
         self.resets += 1
         if self.driver.code != OFF:
             self.driver.set(OFF, t)
-        if self._on_reset is not None:
-            self._on_reset(t)
         self.kernel.schedule(t + PRESENCE_WAIT_NS, self._presence_start, self._generation)
 
     def _presence_start(self, gen: int) -> None:
@@ -261,7 +260,7 @@ class OneWireSlave:
     def _violation(self, t: int, text: str) -> None:
         self.violations.append((t, text))
         board = self.board
-        board.world.recorder.event(t, board.name, "1-wire timing", f"{self.name}: {text}")
+        self._log(t, "timing", text)
         # one warning per bus (stderr and the run's report); the rest are in the event log
         warned = board.__dict__.setdefault("_onewire_warned", set())
         if self.net not in warned:
