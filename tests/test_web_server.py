@@ -118,9 +118,11 @@ def test_button_press_fires_the_callback_and_the_waveform_updates(client: TestCl
 
 def test_vcd_download(client: TestClient) -> None:
     with client.websocket_connect(WS, headers={"origin": BASE}) as ws:
-        ws.receive_json()
+        token = ws.receive_json()["token"]
         wait_for(ws, lambda m: "led on" in log_text(m))
-    response = client.get("/run.vcd")
+    for refused in ("/run.vcd", "/run.vcd?token=guess"):  # a foreign page cannot start one
+        assert client.get(refused).status_code == 403
+    response = client.get(f"/run.vcd?token={token}")
     assert response.status_code == 200
     assert "attachment" in response.headers["content-disposition"]
     assert "$timescale" in response.text and "P9" in response.text

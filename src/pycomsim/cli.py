@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time as host_time
 from typing import Any
@@ -71,7 +72,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         from .web.launch import run_ui  # the web stack is only imported when asked for
 
         try:
-            code = run_ui(world, boards, port=args.port, speed=args.speed, until=args.until)
+            code = run_ui(
+                world,
+                boards,
+                port=args.port,
+                speed=args.speed,
+                until=args.until,
+                written_up_to=outputs.write_up_to,
+            )
         finally:
             written = outputs.finish()
         _report_outputs(outputs, written, args)
@@ -121,6 +129,20 @@ def _report_outputs(outputs: Any, written: list[str], args: argparse.Namespace) 
 
 
 def main(argv: list[str] | None = None) -> int:
+    code = _main(argv)
+    if argv is None and "pycomsim.web.session" in sys.modules:
+        from .web.session import HELD_THREADS
+
+        if any(t.is_alive() for t in HELD_THREADS):
+            # board code that never yields (a zero-time loop under --ui) keeps its thread, which
+            # would slow the interpreter's wind-down by a second; the outputs are complete: leave
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     if sys.stdout is None:  # started with stdout closed (`>&-`): the output has nowhere to go
         if sys.stderr is not None:
             print(

@@ -114,6 +114,12 @@ class RunOutputs:
         if live:
             world.recorder.arm(world.kernel, CHECKPOINT_NS)
 
+    def write_up_to(self, t: int) -> None:
+        """What a live page has run so far goes into the VCD now (the page's thread calls this
+        between its slices), so ending the run leaves only the last moments to write."""
+        if self.vcd is not None:
+            self.vcd.write_until(t)
+
     def start_progress(self) -> None:
         from .progress import VirtualTimeProgress, wanted
 

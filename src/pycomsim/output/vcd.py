@@ -144,15 +144,17 @@ class VcdStream:
                 yield times[n] // self.tick, idx, values[n], n + 1
             n += 1
 
-    def write_until(self, t: int) -> None:
-        """Write every change strictly before `t` (changes at `t` itself may still come). A write
-        that fails (a full disk) ends the file: `error` says why, the run goes on."""
+    def write_until(self, t: int, limit: int | None = None) -> bool:
+        """Write every change strictly before `t` (changes at `t` itself may still come), or only the
+        first `limit` of them; True when all are written. A write that fails (a full disk) ends the
+        file: `error` says why, the run goes on."""
         if self.closed or t <= self.written_to:
-            return
+            return True
         try:
-            self._write_until(t)
+            return self._write_until(t, limit)
         except OSError as error:
             self._failed(error)
+            return True
 
     def _failed(self, error: OSError) -> None:
         self.error = error
@@ -160,12 +162,17 @@ class VcdStream:
         with contextlib.suppress(OSError, ValueError):
             self._finish()
 
-    def _write_until(self, t: int) -> None:
+    def _write_until(self, t: int, limit: int | None = None) -> bool:
         streams = [self._changes(i, t) for i in range(len(self.traces))]
         streams += [self._analog_changes(j, t) for j in range(len(self.analog))]
         change, variables, cursors = self.writer.change, self.vars, self.cursors
         n_digital = len(variables)
+        left = -1 if limit is None else limit
         for when, idx, level, next_word in heapq.merge(*streams):
+            if left == 0:  # the next call starts again from the cursors: times never go back
+                self._stream.flush()
+                return False
+            left -= 1
             if idx >= n_digital:  # an analog level: a float
                 j = idx - n_digital
                 change(self.analog[j][0], when, level)
@@ -177,6 +184,7 @@ class VcdStream:
             cursors[idx] = next_word
         self.written_to = t
         self._stream.flush()
+        return True
 
     def close(self, end: int | None = None) -> None:
         """Write everything up to `end` (default: where the run ended) and finish the file."""

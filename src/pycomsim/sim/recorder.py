@@ -82,7 +82,8 @@ class SpillArray(array):
                 yield from chunk
                 pos += n
             start = spilled
-        yield from self[start - spilled :] if start > spilled else self
+        # islice, not a slice: a slice would copy the rest of a long trace at every call
+        yield from itertools.islice(self, start - spilled, None) if start > spilled else self
 
     def chunks(self) -> Iterator[array]:
         """The entries as arrays: disk in pieces, then a copy of the memory part (safe to keep)."""

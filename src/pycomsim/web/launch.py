@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..exc import UsageError
 from ..report import summary, summary_line
+from ..signals import Terminated, interrupted_status
 from ..units import parse_duration
 from .pacing import check_speed
 
@@ -15,7 +18,7 @@ if TYPE_CHECKING:
     from ..board import Board
     from ..sim.world import World
 
-EXIT_SCRIPT_ERROR, EXIT_INTERRUPTED = 1, 130
+EXIT_SCRIPT_ERROR = 1
 
 
 def parse_port(port: Any) -> int:
@@ -39,6 +42,7 @@ def run_ui(
     speed: Any = None,
     until: Any = None,
     stderr: Any = None,
+    written_up_to: Callable[[int], Any] | None = None,
 ) -> int:
     from .server import bind, serve
     from .session import LiveSession
@@ -50,7 +54,9 @@ def run_ui(
         raise UsageError(str(error).replace("bad speed", "bad --speed", 1)) from None
     number = parse_port(port)
     until_ns = None if until is None else parse_duration(until, "--until")
-    session = LiveSession(boards, speed=pace, until_ns=until_ns, stderr=err)
+    session = LiveSession(
+        boards, speed=pace, until_ns=until_ns, stderr=err, written_up_to=written_up_to
+    )
     try:
         sock = bind(number)
     except ValueError as error:
@@ -58,12 +64,17 @@ def run_ui(
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
     print(f"pycomsim: live board at {url} (Ctrl-C to stop)", file=err, flush=True)
     started = time.perf_counter()
+    ended_by: int | None = None
     try:
-        serve(session, sock, stderr=err)
-    except KeyboardInterrupt:
-        pass  # uvicorn shuts down gracefully, then re-raises the Ctrl-C it caught
+        ended_by = serve(session, sock, stderr=err)
+    except KeyboardInterrupt:  # a Ctrl-C before the server took over the signals
+        ended_by = signal.SIGINT
     sys.stdout.flush()
-    status = "interrupted" if session.status == "running" else session.status
+    # SIGTERM and SIGHUP end the page like Ctrl-C, with their own exit codes (signals.py)
+    stop = Terminated(ended_by) if ended_by not in (None, signal.SIGINT) else KeyboardInterrupt()
+    status, code = interrupted_status(stop)
+    if session.status != "running":
+        status = session.status
     data = summary(world, wall_s=time.perf_counter() - started, status=status)
     print(summary_line(data), file=err)
-    return EXIT_SCRIPT_ERROR if world.failed else EXIT_INTERRUPTED
+    return EXIT_SCRIPT_ERROR if world.failed else code

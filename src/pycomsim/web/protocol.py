@@ -16,6 +16,9 @@ from ..units import parse_duration
 from .pacing import check_speed
 
 MAX_MESSAGE_BYTES = 4096
+# what the WebSocket layer accepts before it must close the socket (RFC 6455 close code 1009): far
+# above MAX_MESSAGE_BYTES, so a too-long message still gets an error reply on an open socket
+MAX_FRAME_BYTES = 16 * 1024 * 1024
 MAX_WATCHED = 32
 MAX_STEP_NS = 60 * 1_000_000_000  # one step of at most a minute of virtual time
 DRIVE_LEVELS = ("high", "low", "release")
@@ -58,12 +61,15 @@ def parse_message(
 ) -> Command:
     """Validate one client message. `pin_names` are the board's P and G names, or for several boards
     a mapping from board name to them (the first board is the default)."""
+    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
+    if size > MAX_MESSAGE_BYTES:
+        raise ProtocolError(f"message too long ({size} bytes, at most {MAX_MESSAGE_BYTES})")
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", "replace")
-    if len(raw) > MAX_MESSAGE_BYTES:
-        raise ProtocolError(f"message too long ({len(raw)} bytes, at most {MAX_MESSAGE_BYTES})")
     try:
         msg = json.loads(raw)
+    except RecursionError:  # [[[[...]]]]: the decoder's nesting limit, not our bug
+        raise ProtocolError(f"not JSON: nested too deep: {_clip(raw)}") from None
     except ValueError:
         raise ProtocolError(f"not JSON: {_clip(raw)}") from None
     if not isinstance(msg, dict):

@@ -35,6 +35,12 @@ MAX_TEXT = 32_768  # printed text kept per frame: a print loop must not flood th
 # virtual length of one slice, adapted to how costly the script is to simulate
 FIRST_SLICE_NS, MIN_SLICE_NS, MAX_SLICE_NS = 100_000_000, 100_000, 600 * 1_000_000_000
 STEP_BUDGET_S = 0.25  # a step answers within this; a longer one goes on over the next frames
+STOP_WAIT_S = 0.6  # how long stop() waits for the current slice to end
+HELD_S = 1.0  # a slice running this long is board code holding the thread: nothing to wait for
+
+
+# session threads board code still held when their session stopped (see `cli.main`)
+HELD_THREADS: list[threading.Thread] = []
 
 
 def _noop(_: object) -> None:
@@ -57,7 +63,11 @@ class LiveSession:
         until_ns: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         stderr: Any = None,
+        written_up_to: Callable[[int], Any] | None = None,
     ) -> None:
+        """`written_up_to(t)`, if given, is called after each slice, on the simulator's thread: the
+        run's outputs (the --vcd file) take in what happened before `t`, so little is left to
+        write when the run ends."""
         listed = [boards] if not isinstance(boards, Sequence) else list(boards)
         if not listed:
             raise ValueError("a live session needs at least one board")
@@ -75,6 +85,10 @@ class LiveSession:
         self._stderr = stderr
         self._commands: queue.Queue[tuple[Callable[[], Any], Future]] = queue.Queue()
         self._stop = threading.Event()
+        # wall time the current slice began (None: between slices)
+        self._running_since: float | None = None
+        self._written_up_to = written_up_to
+        self._outputs_lock = threading.Lock()  # stop() takes the outputs back from the thread
         self._thread: threading.Thread | None = None
         self._slice_ns = FIRST_SLICE_NS
         self._step_to: int | None = None
@@ -93,11 +107,32 @@ class LiveSession:
             self._thread = threading.Thread(target=self._loop, name="pycomsim-sim", daemon=True)
             self._thread.start()
 
+    def request_stop(self) -> None:
+        """Ask the thread to stop after its current slice (any thread, a signal handler too)."""
+        self._stop.set()
+
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        # wait for the current slice, unless board code holds the thread without taking virtual
+        # time (a zero-time loop): then it never ends, and leaving is all there is. Such code
+        # touches no trace, so the outputs can still be written; the thread is a daemon.
+        waited = 0.0
+        while thread.is_alive() and waited < STOP_WAIT_S and self.held_for() < HELD_S:
+            thread.join(timeout=0.02)
+            waited += 0.02
+        with self._outputs_lock:
+            self._written_up_to = None  # from here on the caller finishes the outputs
+        if thread.is_alive():
+            HELD_THREADS.append(thread)
+
+    def held_for(self) -> float:
+        """How long the current slice has run (wall seconds; 0 between slices): long only when
+        board code holds the thread without taking virtual time."""
+        since = self._running_since
+        return 0.0 if since is None else max(0.0, time.monotonic() - since)
 
     def submit(self, fn: Callable[[], Any]) -> Future:
         """Run `fn` on the simulator's thread between two slices; its result comes in the Future."""
@@ -187,7 +222,7 @@ class LiveSession:
         started = clock()
         if target <= kernel.now:
             self._run_to(kernel.now)  # what is due at this instant (the boot, a press)
-        while kernel.now < target and not self.crashed:
+        while kernel.now < target and not self.crashed and not self._stop.is_set():
             before, t0 = kernel.now, clock()
             self._run_to(min(target, before + self._slice_ns))
             spent = clock() - t0
@@ -208,19 +243,30 @@ class LiveSession:
         self.pacer.note(self.kernel.now)
         self._collect()
         self._snapshot()
+        with self._outputs_lock:
+            if self._written_up_to is not None:
+                self._written_up_to(self.kernel.now)
 
     def _run_to(self, t: int) -> None:
         kernel = self.kernel
         if t < kernel.now:
             return
         kernel.schedule(t + 1, _noop)
-        self._guarded(lambda: self.world.run(until=t - kernel.now))
+        self._guarded(lambda: self._timed(lambda: self.world.run(until=t - kernel.now)))
 
     def _settle(self) -> None:
         """Let what was just scheduled at the current instant happen (even while paused)."""
         self.kernel.schedule(self.kernel.now + 1, _noop)
-        self._guarded(lambda: self.world.run(until=0))
+        self._guarded(lambda: self._timed(lambda: self.world.run(until=0)))
         self._collect()
+
+    def _timed(self, run: Callable[[], Any]) -> None:
+        """Board code runs in here: `held_for` counts from its start."""
+        self._running_since = time.monotonic()  # real wall time, whatever clock paces the run
+        try:
+            run()
+        finally:
+            self._running_since = None
 
     def _guarded(self, fn: Callable[[], Any]) -> None:
         try:

@@ -31,6 +31,8 @@ ws.addEventListener("close", () => {
 
 function onHello(hello) {
   page.hello = hello;
+  // the VCD download needs the server's token, which only this page's own origin is told
+  $("#vcd").href = `/run.vcd?token=${encodeURIComponent(hello.token)}`;
   const tabs = $("#board-tabs");
   tabs.replaceChildren();
   if (hello.boards.length > 1) {
