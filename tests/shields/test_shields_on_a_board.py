@@ -92,13 +92,14 @@ def test_a_user_driver_reads_every_pysense_value_the_test_set(tmp_path):
 
 def test_values_follow_a_time_series_and_set_from_python(tmp_path):
     board = Board("lopy4", cpu="free", expansion=False)
-    shield = board.add_part("pysense2", temperature=[["0s", 10.0], ["2s", 30.0]])
+    shield = board.add_shield("pysense2", temperature=[["0s", 10.0], ["2s", 30.0]])
     body = (
         "i2c = bus()\nfor _ in range(3):\n    print('t', temperature(i2c))\n    time.sleep(1.5)\n"
     )
     board.load(script(tmp_path, body))
     board.run(until="3.2s")
-    shield.quantities["temperature"].set(-5.0)
+    assert shield.temperature is shield.quantities["temperature"]  # what the web page lists
+    shield.temperature.set(-5.0)
     board.run(until="2s")
     readings = [round(float(line.split()[1]), 1) for line in board.output.splitlines()]
     assert readings == [10.0, 10.0, 30.0]  # at 0 s, 1.5 s and 3 s
@@ -125,6 +126,12 @@ if pic.wake_reason()[0] == 0:
     board.run(until="15s")
     # back after 20 s: a power-on reset, and the PIC says its timer woke it (reason 4, 0 s left)
     assert board.output == "boot 0 0 0\nboot 0 4 0\n"
+    log = [(e.t // S, e.detail[1:]) for e in board.world.recorder.events.of_kind("pysense")]
+    assert [(t, what) for t, what in log if what[0] != "command"] == [
+        (0, ("sleep", 20)),
+        (20, ("wake", 4)),
+    ]
+    assert [e.detail for e in board.world.recorder.events.of_kind("power")] == ["off", "on"]
     # a second sleep, ended early by the shield's button: reason 2 and the seconds left
     board.run(script(tmp_path, "pic = Coproc(bus())\npic.sleep(100)\n"), until="1s")
     shield.press_button(at=board.now + 30 * S)
@@ -218,6 +225,8 @@ def test_bad_shield_options_are_one_line_naming_them():
         board.add_part("pysense", humidity=120)
     with pytest.raises(ValueError, match=r"^pytrack: give roll/pitch or accel_x/y/z, not both"):
         board.add_part("pytrack", roll=10, accel_x=0.1)
+    with pytest.raises(ValueError, match=r"^unknown shield 'ds18b20' \(shields: pysense, "):
+        board.add_shield("ds18b20")
     with pytest.raises(ValueError, match=r"^bad utc 'noon'"):
         board.add_part("pytrack", utc="noon")
     assert board.pad("P21").net.counts[EXT_HI] == 0  # a refused shield left nothing on the nets

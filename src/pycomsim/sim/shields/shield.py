@@ -3,7 +3,8 @@
 
 A shield takes the expansion board's place (a module sits on one or the other): a board with an
 expansion board is refused. Its values are Quantities (sim/quantity.py): a number, a time series, a
-seeded walk, or `shield.quantities[name].set(value)` while the run goes on.
+seeded walk, or set while the run goes on: `shield.temperature.set(30)` (also
+`shield.quantities["temperature"]`).
 
 The coprocessor switches power: the module's (a power-on reset when it comes back, through the board's
 power supply), the I2C sensors' (they stop answering and start from their power-on state) and the
@@ -118,7 +119,10 @@ class Shield:
                 f"unknown option {unknown[0]!r} for {kind} (options: {', '.join(allowed)})"
             )
         self._check_no_expansion_board()
+        self.name = f"{kind} on {board.name}"
         self.quantities = q = self._quantities(options)
+        for name, quantity in q.items():
+            setattr(self, name, quantity)  # shield.temperature.set(30); the web page lists them
         kernel = board.kernel
         # every option is checked before anything goes on the board's nets
         self.coproc = Pycoproc(
@@ -278,7 +282,7 @@ class Shield:
             )
 
     def _record(self, t: int, what: str, detail: Any) -> None:
-        self.board.world.recorder.event(t, self.board.name, f"{self.kind} {what}", detail)
+        self.board.world.recorder.event(t, self.board.name, self.kind, (self.name, what, detail))
 
     def __repr__(self) -> str:
         return f"<Shield {self.kind} on {self.board.name}>"
