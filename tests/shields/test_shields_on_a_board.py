@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from shield_drivers import DRIVERS
 
@@ -291,3 +295,15 @@ print('sensors', bus().scan())
         "fw 16 8",
         "sensors [8, 30, 41, 64, 96]",
     ]
+
+
+def test_pycomsim_serve_takes_a_shield_too():
+    serve = Path(sys.executable).parent / "pycomsim"
+    proc = subprocess.run(
+        [str(serve), "serve", "--until", "300ms", "--quiet", "--shield", "pysense"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr  # the expansion board left off, as with run
+    assert "serving on" in proc.stderr

@@ -137,7 +137,8 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
                 args.board,
                 seed=seed,
                 wires=args.wire,
-                expansion=not args.no_expansion,
+                # a shield (--shield) takes the expansion board's place, as in `pycomsim run`
+                expansion=not args.no_expansion and not getattr(args, "shield", []),
                 strict=args.strict,
                 host_python=args.host_python,
                 flash_dir=args.flash_dir,
