@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.run-stamp
 DEV_STAMP := $(VENV)/.dev-stamp
 WORKERS ?= 2
 
-.PHONY: install run test bench lint docs system-deps clean
+.PHONY: install run test bench lint docs parts-doc system-deps clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -47,6 +47,10 @@ lint: $(DEV_STAMP)
 # the documentation site (MkDocs, Material theme) in site/; the test suite builds it with --strict
 docs: $(DEV_STAMP)
 	$(VENV)/bin/mkdocs build --strict
+
+# docs/parts.md's catalogue, rendered from the part registrations (a test checks it is current)
+parts-doc: $(DEV_STAMP)
+	$(PY) -c "from pycomsim.sim.part_library import rewrite_doc; rewrite_doc('docs/parts.md')"
 
 clean:
 	rm -rf $(VENV) build site *.egg-info

@@ -204,3 +204,27 @@ def test_signals_panel_shows_pwm_uart_and_a_slider_that_turns_the_potentiometer(
         page.close()
     assert pot.volts == 2.5
     assert problems == []
+
+
+def test_a_part_s_field_sets_its_value(chromium_browser: object) -> None:
+    board = Board("lopy4", expansion=False)
+    dht = board.add_part("dht22", "P11", humidity=40)
+    board.load(SCRIPT.parent / "signals.py")
+    session = LiveSession(board, speed=1.0)
+    with LiveServer(session) as server:
+        page = chromium_browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+        problems: list[str] = []
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(server.url)
+        field = "#signals input.partval[data-quantity='humidity']"
+        page.wait_for_selector(field, timeout=5000)
+        assert page.input_value(field) == "40"
+        page.fill(field, "62.5")
+        page.locator(field).blur()  # the field sends its value on change
+        deadline = 50
+        while dht.humidity.at(board.kernel.now) != 62.5 and deadline:
+            page.wait_for_timeout(100)
+            deadline -= 1
+        page.close()
+    assert dht.humidity.at(board.kernel.now) == 62.5
+    assert problems == []

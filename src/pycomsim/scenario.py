@@ -87,7 +87,7 @@ PART_KEYS = {
 }
 PRESS_KEYS = {"at", "hold"}
 # [[part]]: a part from the catalogue (sim/part_catalogue.py); board: for parts without pins
-CATALOGUE_PART_KEYS = {"kind", "pins", "pin", "options", "board", "name"}
+CATALOGUE_PART_KEYS = {"kind", "pins", "pin", "options", "board"}
 # The type of every key whose type is fixed: a wrong one is an error naming file, key and value
 # (TOML has real booleans: "no" is a string, not false). Durations (int of ns or '20ms') and the
 # keys other modules check themselves are not listed.

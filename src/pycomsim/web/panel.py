@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..sim.analog import Potentiometer
 from ..sim.parts import Probe
+from ..sim.quantity import Quantity
 from .protocol import ProtocolError
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ class BoardPanel:
                 "queued": len(board.irq.queue),
             },
             "signals": signals_snapshot(board),
+            "parts": parts_snapshot(board),
         }
 
     def set_analog(self, pin_name: str, volts: float) -> None:
@@ -104,6 +106,54 @@ class BoardPanel:
             source.set(volts)
         except ValueError as error:
             raise ProtocolError(f"analog: {error}") from None
+
+    def set_part(self, index: int, quantity: str, value: float) -> None:
+        """Set a part's value from the page (a field per value on the page)."""
+        parts = self.board.added_parts
+        if not 0 <= index < len(parts):
+            raise ProtocolError(f"part: no part #{index} on {self.name!r}")
+        found = part_quantities(parts[index]).get(quantity)
+        if found is None:
+            raise ProtocolError(f"part: {part_name(parts[index])!r} has no value {quantity!r}")
+        try:
+            found.set(value)
+        except ValueError as error:
+            raise ProtocolError(f"part: {error}") from None
+
+
+def part_quantities(part: Any) -> dict[str, Quantity]:
+    """The values a part reports (its Quantity attributes: humidity, distance, ...)."""
+    return {k: v for k, v in vars(part).items() if isinstance(v, Quantity)}
+
+
+def part_name(part: Any) -> str:
+    return str(getattr(part, "name", type(part).__name__))
+
+
+def parts_snapshot(board: Board) -> list[dict[str, Any]]:
+    """Each catalogue part on the board with its values now, for the page's fields."""
+    now = board.kernel.now
+    return [
+        {
+            "index": i,
+            "kind": getattr(part, "kind", type(part).__name__),
+            "name": part_name(part),
+            "values": [
+                {"name": name, "unit": q.unit, "value": round(q.at(now), 4), "spec": q.description}
+                for name, q in part_quantities(part).items()
+            ],
+        }
+        for i, part in enumerate(board.added_parts)
+    ]
+
+
+def part_event_text(event: Any) -> str:
+    """A part's event for the page's log: `dht22 on P11: read (40.5, 21.0)`."""
+    detail = event.detail
+    if isinstance(detail, tuple) and len(detail) == 3:
+        name, what, value = detail
+        return f"{name}: {what} {value}"
+    return f"{event.kind} {detail}"
 
 
 def signals_snapshot(board: Board) -> dict[str, Any]:

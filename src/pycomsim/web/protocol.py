@@ -41,6 +41,9 @@ class Command:
     resolution_ns: int | None = None  # watch: waveform detail the page can draw
     board: str | None = None  # button, drive, watch: which board (None: the first)
     volts: float | None = None  # analog: a potentiometer's new voltage
+    part: int | None = None  # part: the index of a catalogue part on the board (board.added_parts)
+    quantity: str | None = None  # part: which of its values ('humidity', 'distance', ...)
+    value: float | None = None  # part: the new value, in the quantity's unit
 
 
 # type -> (required fields, optional fields)
@@ -53,6 +56,7 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "drive": (frozenset({"pin", "level"}), frozenset({"board"})),
     "watch": (frozenset({"pins"}), frozenset({"resolution_ns", "board"})),
     "analog": (frozenset({"pin", "volts"}), frozenset({"board"})),
+    "part": (frozenset({"part", "quantity", "value"}), frozenset({"board"})),
 }
 
 
@@ -181,7 +185,20 @@ _BUILDERS = {
     ),
     "watch": _watch,
     "analog": lambda msg, names: _analog(msg, names),
+    "part": lambda msg, names: _part(msg),
 }
+
+
+def _part(msg: dict) -> Command:
+    """A part's value from the page: which part (its index), which value, the number."""
+    index, quantity, value = msg["part"], msg["quantity"], msg["value"]
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < 10_000:
+        raise ProtocolError(f"part: bad part {_clip(index)}: expected the part's index")
+    if not isinstance(quantity, str) or not quantity.isidentifier() or len(quantity) > 40:
+        raise ProtocolError(f"part: bad quantity {_clip(quantity)}: expected a value's name")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise ProtocolError(f"part: bad value {_clip(value)}: expected a number")
+    return Command("part", part=index, quantity=quantity, value=float(value))
 
 
 def _analog(msg: dict, pin_names: frozenset[str]) -> Command:

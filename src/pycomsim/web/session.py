@@ -21,9 +21,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
+from ..sim.part_catalogue import part_kinds
 from ..units import format_ns
 from .pacing import Pacer
-from .panel import BoardPanel
+from .panel import BoardPanel, part_event_text
 from .protocol import Command, ProtocolError
 
 if TYPE_CHECKING:
@@ -188,6 +189,9 @@ class LiveSession:
             self._settle()
         elif kind == "analog":
             self.panel(cmd.board).set_analog(cmd.pin or "", cmd.volts or 0.0)
+            self._settle()
+        elif kind == "part":
+            self.panel(cmd.board).set_part(cmd.part or 0, cmd.quantity or "", cmd.value or 0.0)
             self._settle()
         self._snapshot()
 
@@ -356,6 +360,10 @@ class LiveSession:
                 )
             elif event.kind == "alarm":
                 alarms.setdefault((event.board, event.detail), []).append(event.t)
+            elif event.kind in part_kinds():  # what a part did: a DHT's read, an echo
+                self._append(
+                    "info", f"[{format_ns(event.t)}] {part_event_text(event)}\n", event.board
+                )
             elif event.kind in NETWORK_EVENTS:  # the board's packet list: radio and sockets
                 self._append(
                     "info", f"[{format_ns(event.t)}] {event.kind} {event.detail}\n", event.board

@@ -94,7 +94,7 @@ function drawState(s) {
   page.view.update(b, new Set(page.watched));
   $("#irq-info").textContent = `callbacks run ${b.irq.runs} · dropped ${b.irq.dropped}` +
     (b.irq.alive ? "" : " · interrupt task dead") + (s.faults ? ` · ${s.faults} faults` : "");
-  drawSignals(b.signals);
+  drawSignals(b.signals, b.parts);
   for (const p of b.pins) {
     const row = page.rows.get(p.name);
     if (!row) continue;
@@ -109,11 +109,14 @@ function drawState(s) {
   }
 }
 
-// PWM outputs, each UART's last bytes, and a slider per potentiometer (analog source)
-function drawSignals(sig) {
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+// PWM outputs, each UART's last bytes, a slider per potentiometer (analog source), and a field per
+// value of each part (a DHT's humidity, an HC-SR04's distance) that sets it from now on
+function drawSignals(sig, partList) {
   const root = $("#signals");
   if (!sig) return;
-  const key = JSON.stringify(sig);
+  const key = JSON.stringify([sig, partList]);
   if (root.dataset.key === key) return;
   root.dataset.key = key;
   const parts = [];
@@ -130,8 +133,20 @@ function drawSignals(sig) {
       : "";
     parts.push(`<div class="sig">${a.pin} ${a.name}: <span class="volts">${a.volts.toFixed(3)} V</span> ${slider}</div>`);
   }
-  if (document.activeElement && document.activeElement.classList.contains("pot")) return; // the user is sliding
-  root.innerHTML = parts.length ? parts.join("") : '<p class="muted">no PWM, UART or analog source yet</p>';
+  for (const part of partList || []) {
+    const fields = part.values.map((v) =>
+      `<label title="${escapeHtml(v.spec)}">${escapeHtml(v.name)} <input type="number" step="any" class="partval" ` +
+      `value="${v.value}" data-part="${part.index}" data-quantity="${escapeHtml(v.name)}"> ${escapeHtml(v.unit)}</label>`);
+    parts.push(`<div class="sig part">${escapeHtml(part.name)}: ${fields.join(" ")}</div>`);
+  }
+  const active = document.activeElement;
+  if (active && (active.classList.contains("pot") || active.classList.contains("partval"))) return; // the user is editing
+  root.innerHTML = parts.length ? parts.join("") : '<p class="muted">no PWM, UART, analog source or part yet</p>';
+  for (const input of root.querySelectorAll("input.partval")) {
+    input.addEventListener("change", () =>
+      send({ type: "part", board: page.selected, part: Number(input.dataset.part),
+             quantity: input.dataset.quantity, value: Number(input.value) }));
+  }
   for (const input of root.querySelectorAll("input.pot")) {
     input.addEventListener("input", () =>
       send({ type: "analog", board: page.selected, pin: input.dataset.pin, volts: Number(input.value) }));
