@@ -21,7 +21,7 @@ def test_every_kind_its_pins_options_and_datasheet_are_in_the_doc():
     for entry in part_kinds().values():
         assert f"### `{entry.kind}`" in section
         assert entry.datasheet in section
-        assert f"`--part {entry.usage()}`" in section
+        assert f"- **command line**: `--part {entry.usage()}`" in section
         for option in entry.options:
             assert f"| `{option}` |" in section
     assert {"dht11", "dht22", "hcsr04"} <= set(part_kinds())

@@ -30,8 +30,9 @@ def catalogue_markdown() -> str:
         if entry.summary:
             lines.append(entry.summary[0].upper() + entry.summary[1:] + ".")
             lines.append("")
-        pins = ", ".join(f"`{role}`" for role in entry.pins) or "none"
-        lines.append(f"- **pins**: {pins} (in this order: `--part {entry.usage()}`)")
+        pins = ", ".join(f"`{role}`" for role in entry.pins)
+        lines.append(f"- **pins**: {pins + ', in this order' if entry.pins else 'none'}")
+        lines.append(f"- **command line**: `--part {entry.usage()}`")
         lines.append(f"- **datasheet**: {entry.datasheet}")
         lines.append("")
         if entry.options:
