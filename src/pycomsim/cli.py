@@ -2,8 +2,9 @@
 
 stdout is the board's serial output and nothing else; everything pycomsim says goes to stderr.
 Exit codes: 0 done (script ended or --until reached), 1 a script raised, 2 bad usage or input,
-74 an output file could not be written, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (each after the outputs
-are complete and the summary is printed), 141 stdout was a pipe that closed (`| head`).
+74 an output file could not be written, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 152 the CPU limit of
+--isolate (each after the outputs are complete and the summary is printed), 141 stdout was a pipe
+that closed (`| head`).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .sweep.cli import add_sweep_parser
 
     add_sweep_parser(sub, run)  # `pycomsim sweep`: every run option, over seeds and parameters
+    from .isolate import add_isolate_arguments
+
+    add_isolate_arguments(run)  # after serve and sweep took run's options: `run` only
     return parser
 
 
@@ -155,6 +159,13 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_OK
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "run" and (args.isolate_memory or args.isolate_cpu) and not args.isolate:
+            raise CliError("--isolate-memory and --isolate-cpu apply to --isolate")
+        if args.command == "run" and args.isolate:
+            from .isolate import inside, run_isolated
+
+            if not inside():  # the parent: the same command line in a limited child
+                return run_isolated(sys.argv[1:] if argv is None else list(argv), args)
         if args.command == "serve":
             from .serve.command import cmd_serve
 
