@@ -99,3 +99,71 @@ def test_ftp_on_flash_with_ftplib(tmp_path: Path, serve) -> None:
             ftp.nlst()  # NLST is not one of the firmware's commands
     finally:
         ftp.quit()
+
+
+def test_network_server_in_main_sets_the_telnet_login_and_idle_timeout(
+    tmp_path: Path, serve
+) -> None:
+    # modnetwork.c Server(login=, timeout=) -> servers_set_login / servers_set_timeout, which
+    # telnet.c reads: the login it asks for, and telnet_run's reset of a silent client
+    flash = tmp_path / "flash"
+    flash.mkdir()
+    (flash / "main.py").write_text(
+        "from network import Server\nServer(login=('admin', 'pw'), timeout=5)\nprint('set')\n"
+    )
+    served = serve(str(flash), "--telnet", "0")
+    port = _port(served.where[1])
+
+    def login(user: bytes, password: bytes) -> tuple[socket.socket, bool]:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        _read_until(sock, b"Login as: ")
+        sock.sendall(user + b"\r\n")
+        _read_until(sock, b"Password: ")
+        sock.sendall(password + b"\r\n")
+        answer = b""
+        while b"Login succeeded!" not in answer and b"Invalid credentials" not in answer:
+            chunk = sock.recv(4096)
+            assert chunk, f"closed after the password: {answer!r}"
+            answer += chunk
+        return sock, b"Login succeeded!" in answer
+
+    deadline = time.monotonic() + 10
+    while True:  # main.py runs at boot; until then the login is serve's
+        sock, ok = login(b"admin", b"pw")
+        if ok:
+            break
+        sock.close()
+        assert time.monotonic() < deadline, "the script's login never took"
+        time.sleep(0.2)
+    with sock:
+        silent_since = time.monotonic()
+        sock.settimeout(15)
+        while sock.recv(4096):  # the prompt, then nothing until the server hangs up
+            pass
+        assert 5 <= time.monotonic() - silent_since < 10
+    sock, ok = login(b"micro", b"python")  # serve's default login no longer holds
+    sock.close()
+    assert not ok
+
+
+def test_network_server_deinit_stops_ftp_and_telnet(tmp_path: Path, serve) -> None:
+    flash = tmp_path / "flash"
+    flash.mkdir()
+    (flash / "main.py").write_text(
+        "from network import Server\ns = Server()\ns.deinit()\nprint(s.isrunning())\n"
+    )
+    served = serve(str(flash), "--ftp", "0", "--telnet", "0")
+    ftp_port = _port(next(w for w in served.where if w.startswith("ftp")))
+    telnet_port = _port(next(w for w in served.where if w.startswith("telnet")))
+
+    def telnet_is_off() -> bool:
+        with socket.create_connection(("127.0.0.1", telnet_port), timeout=5) as sock:
+            sock.settimeout(5)
+            return sock.recv(100) == b""  # no welcome: the telnet server is off
+
+    deadline = time.monotonic() + 10
+    while not telnet_is_off():  # until main.py has run (it does at boot)
+        assert time.monotonic() < deadline, "the telnet server is still on"
+        time.sleep(0.2)
+    with pytest.raises((EOFError, OSError, ftplib.Error)):
+        ftplib.FTP().connect("127.0.0.1", ftp_port, timeout=5)

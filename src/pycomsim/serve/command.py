@@ -85,6 +85,7 @@ def _flash_folder(script: str | None) -> tuple[Path, str, Path | None]:
 def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     from ..board import Board
     from ..core.boards import BOARDS
+    from ..firmware.network.server import servers_switch
     from ..run_options import _button, _parse_press, _setup_scenario, add_cli_parts
     from ..web.pacing import check_speed
     from .console import CookedStream, SerialConsole
@@ -197,9 +198,14 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
             transports.append(TcpTransport(loop, host, tcp))
         if rfc is not None:
             transports.append(Rfc2217Transport(loop, host, rfc))
+        switch = servers_switch(board)  # network.Server in the script sets the login and timeout
+        switch.user, switch.password = args.user, args.password
         if telnet is not None:
+            switch.served = True
             user, password = args.user, args.password
-            transports.append(TelnetTransport(loop, host, telnet, board.type, user, password))
+            transports.append(
+                TelnetTransport(loop, host, telnet, board.type, user, password, switch)
+            )
         if ftp is not None:
             transports.append(FtpServer(host, ftp, board, flash, args.user, args.password))
         for transport in transports:

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..firmware.lang.firmware_modules import flash_fs_bytes
 from ..firmware.lang.vflash import ROOT, VirtualFlash
+from ..firmware.network.server import ServersSwitch, servers_switch
 from .transports import POLL_S, accept_loop, listen
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -47,7 +48,8 @@ class FtpSession:
         self.server = server
         self.sock = sock
         self.path = "/"  # ftp.c starts at the VFS root
-        self.user_ok = self.logged_in = False
+        self.user: str | None = None
+        self.logged_in = False
         self.rename_from: str | None = None
         self.passive: socket.socket | None = None
 
@@ -61,15 +63,20 @@ class FtpSession:
         self.sock.settimeout(POLL_S)
         self.reply(220, "Micropython FTP Server")
         buffer = b""
+        last = time.monotonic()
         while not self.server.closed.is_set():
             try:
                 data = self.sock.recv(1024)
             except TimeoutError:
+                # ftp_run: a client silent for servers_get_timeout() is dropped
+                if time.monotonic() - last > self.server.switch.timeout_ms / 1000:
+                    break
                 continue
             except OSError:
                 break
             if not data:
                 break
+            last = time.monotonic()
             buffer += data
             while b"\n" in buffer:
                 line, buffer = buffer.split(b"\n", 1)
@@ -115,11 +122,11 @@ class FtpSession:
         return handler(arg) is not False
 
     def cmd_USER(self, arg: str) -> None:  # noqa: N802 - FTP verbs
-        self.user_ok = arg == self.server.user
+        self.user = arg
         self.reply(331)
 
     def cmd_PASS(self, arg: str) -> None:  # noqa: N802
-        self.logged_in = self.user_ok and arg == self.server.password
+        self.logged_in = self.server.switch.login_ok(self.user, arg)
         self.reply(230 if self.logged_in else 530)
 
     def cmd_QUIT(self, arg: str) -> bool:  # noqa: N802
@@ -334,7 +341,12 @@ class FtpServer:
         self.port = self.sock.getsockname()[1]
         # the board's /flash: the served folder and the board's own layer of changes over it
         self.flash = VirtualFlash(flash_root, board.flash_layer, size=flash_fs_bytes(board.type))
-        self.user, self.password = user, password
+        # the board's network.Server switch: the login (serve's --user/--password until a script
+        # sets one), the idle timeout, and deinit() which drops the client
+        self.switch = servers_switch(board)
+        self.switch.served = True
+        self.switch.user, self.switch.password = user, password
+        self.switch.on_change.append(self._switch_changed)
         self.closed = threading.Event()
         self._session: FtpSession | None = None
         self._thread = threading.Thread(target=self._accept, daemon=True, name="ftp")
@@ -345,7 +357,15 @@ class FtpServer:
     def _accept(self) -> None:
         accept_loop(self.sock, self.closed, self._connected)
 
+    def _switch_changed(self, switch: ServersSwitch) -> None:
+        if not switch.enabled and self._session is not None:  # servers_stop -> ftp_disable
+            self._session.close()
+
     def _connected(self, sock: socket.socket) -> None:
+        if not self.switch.enabled:  # network.Server().deinit(): the FTP server is off
+            with contextlib.suppress(OSError):
+                sock.close()
+            return
         session = FtpSession(self, sock)
         self._session = session
         session.run()  # FTP_CMD_CLIENTS_MAX 1: the next client waits for this one
@@ -359,4 +379,4 @@ class FtpServer:
         self._thread.join(timeout=2)
 
     def describe(self) -> str:
-        return f"ftp://{self.host}:{self.port} (user {self.user})"
+        return f"ftp://{self.host}:{self.port} (user {self.switch.user})"

@@ -11,8 +11,10 @@ binary mode, bytes above 127 and NUL are dropped. Output is sent as it is (no IA
 from __future__ import annotations
 
 import socket
+import time
 
 from ..firmware.lang.firmware_modules import FIRMWARE_VERSION, MCU_NAME, PLATFORM
+from ..firmware.network.server import ServersSwitch
 from .transports import SocketClient, TcpTransport
 
 IAC, DONT, DO, WONT, WILL, SB, AYT, SE = 255, 254, 253, 252, 251, 250, 246, 240
@@ -38,6 +40,11 @@ def welcome(board_type: str) -> bytes:
 
 class TelnetClient(SocketClient):
     server: TelnetTransport
+
+    def idle_limit(self) -> float | None:
+        """telnet_run: a client silent for servers_get_timeout() is reset."""
+        switch = self.server.switch
+        return None if switch is None else switch.timeout_ms / 1000
 
     def __init__(self, server: TelnetTransport, sock: socket.socket) -> None:
         super().__init__(server, sock)
@@ -90,13 +97,14 @@ class TelnetClient(SocketClient):
             try:
                 data = self.sock.recv(256)
             except TimeoutError:
-                if self.server.closed.is_set():
+                if self.server.closed.is_set() or self.idle_too_long():
                     return None
                 continue
             except OSError:
                 return None
             if not data:
                 return None
+            self.last_input = time.monotonic()
             got += self.decode(data)
         return bytes(got.split(b"\r")[0][:USER_PASS_LEN_MAX]).decode("utf-8", "replace")
 
@@ -112,7 +120,7 @@ class TelnetClient(SocketClient):
             password = self._read_credential()
             if password is None:
                 return self.close()
-            if user == self.server.user and password == self.server.password:
+            if self.server.login_ok(user, password):
                 break
             self.send_raw(INVALID_LOGIN)
         else:
@@ -130,13 +138,31 @@ class TelnetTransport(TcpTransport):
     flag = "--telnet"
     client_class = TelnetClient
 
-    def __init__(self, loop, host: str, port: int, board_type: str, user: str, password: str):  # type: ignore[no-untyped-def]
+    def __init__(self, loop, host: str, port: int, board_type: str, user: str, password: str,  # type: ignore[no-untyped-def]
+                 switch: ServersSwitch | None = None):  # fmt: skip
         super().__init__(loop, host, port)
         self.board_type = board_type
         self.user = user
         self.password = password
+        # the board's network.Server switch: its login and timeout, deinit() drops the client
+        self.switch = switch
+        if switch is not None:
+            switch.on_change.append(self._switch_changed)
+
+    def login_ok(self, user: str, password: str) -> bool:
+        if self.switch is not None:
+            return self.switch.login_ok(user, password)
+        return user == self.user and password == self.password
+
+    def _switch_changed(self, switch: ServersSwitch) -> None:
+        if not switch.enabled:  # servers_stop -> telnet_disable -> telnet_reset
+            for client in list(self.clients):
+                client.close()
 
     def start_client(self, client: SocketClient) -> None:
+        if self.switch is not None and not self.switch.enabled:
+            client.close()  # network.Server().deinit(): the telnet server is off
+            return
         busy = [c for c in self.clients if c is not client and c.alive]
         if busy:  # TELNET_MAX_CLIENTS 1: the board takes the next one when this one leaves
             client.close()

@@ -14,6 +14,7 @@ import os
 import select
 import socket
 import threading
+import time
 import tty
 from collections.abc import Callable
 from pathlib import Path
@@ -143,6 +144,7 @@ class SocketClient(Sink):
         self.server = server
         self.sock = sock
         self.alive = True
+        self.last_input = time.monotonic()
         sock.settimeout(SEND_TIMEOUT_S)
 
     def encode(self, data: bytes) -> bytes:
@@ -159,6 +161,14 @@ class SocketClient(Sink):
         except OSError:
             self.close()
 
+    def idle_limit(self) -> float | None:
+        """Seconds without input after which the client is dropped (None: never)."""
+        return None
+
+    def idle_too_long(self) -> bool:
+        limit = self.idle_limit()
+        return limit is not None and time.monotonic() - self.last_input > limit
+
     def serve(self) -> None:
         loop = self.server.loop
         self.sock.settimeout(POLL_S)
@@ -166,11 +176,14 @@ class SocketClient(Sink):
             try:
                 data = self.sock.recv(4096)
             except TimeoutError:
+                if self.idle_too_long():
+                    break
                 continue
             except OSError:
                 break
             if not data:
                 break
+            self.last_input = time.monotonic()
             received = self.decode(data)
             if received:
                 loop.put(received)

@@ -57,7 +57,7 @@ def make_network(board: Board) -> types.ModuleType:
     if board.type in LTE_BOARDS:
         m.LTE = unsimulated_class("LTE")
     m.Bluetooth = unsimulated_class("Bluetooth")
-    m.Server = make_server_class()
+    m.Server = make_server_class(board)
     m.Coap = unsimulated_class("Coap")
     m.MDNS = unsimulated_class("MDNS")
     return m
