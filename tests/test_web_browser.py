@@ -228,3 +228,36 @@ def test_a_part_s_field_sets_its_value(chromium_browser: object) -> None:
         page.close()
     assert dht.humidity.at(board.kernel.now) == 62.5
     assert problems == []
+
+
+def test_each_boards_radio_packets_show_in_the_page(
+    chromium_browser: object, tmp_path: Path
+) -> None:
+    # the packet list: radio and socket events go to the console, each line with its board's name
+    from pycomsim import World
+
+    (tmp_path / "tx.py").write_text(
+        "from network import LoRa\nimport socket, time\nLoRa(mode=LoRa.LORA, region=LoRa.EU868)\n"
+        "s = socket.socket(socket.AF_LORA, socket.SOCK_RAW)\ntime.sleep(1)\ns.send(b'hello')\n"
+    )
+    (tmp_path / "rx.py").write_text(
+        "from network import LoRa\nimport socket\nLoRa(mode=LoRa.LORA, region=LoRa.EU868)\n"
+        "print(socket.socket(socket.AF_LORA, socket.SOCK_RAW).recv(8))\n"
+    )
+    world = World()
+    tx = Board("lopy4", name="tx", world=world)
+    rx = Board("lopy4", name="rx", world=world)
+    tx.load(tmp_path / "tx.py")
+    rx.load(tmp_path / "rx.py")
+    session = LiveSession([tx, rx], speed=1.0)
+    with LiveServer(session) as server:
+        page, problems = open_page(chromium_browser, server.url, bypass_csp=True)
+        page.wait_for_selector("#console:has-text('radio-tx 868MHz SF7 5B')", timeout=10000)
+        page.wait_for_selector("#console:has-text('radio-rx from tx 5B')", timeout=10000)
+        text = page.text_content("#console") or ""
+        page.close()
+    assert problems == []
+    lines = text.splitlines()
+    assert any(line.startswith("tx| [") and "radio-tx 868MHz SF7 5B" in line for line in lines)
+    assert any(line.startswith("rx| [") and "radio-rx from tx 5B" in line for line in lines)
+    assert "rx| b'hello'" in lines
