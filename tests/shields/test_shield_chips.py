@@ -353,7 +353,10 @@ def parse(buffer: bytes) -> list[str]:
 
 def test_l76_sends_nmea_with_checksums_no_fix_before_ttff_then_the_position():
     gps = l76gnss.L76Gnss(
-        lambda t: (48.1173, 11.5167, 545.4), utc_start=datetime(2024, 3, 1, 12, 0, 0), ttff_ns=5 * S
+        lambda t: (48.1173, 11.5167, 545.4),
+        utc_start=datetime(2024, 3, 1, 12, 0, 0),
+        ttff_ns=5 * S,
+        ttff_hot_ns=S,
     )
     first = parse(gps.i2c_read(255, 0))
     assert first == ["$PMTK011,MTKGPS*08", "$PMTK010,001*2E"]
@@ -372,7 +375,26 @@ def test_l76_sends_nmea_with_checksums_no_fix_before_ttff_then_the_position():
 
 
 def test_l76_acknowledges_a_pmtk_command():
-    gps = l76gnss.L76Gnss(lambda t: None, utc_start=datetime(2024, 1, 1), ttff_ns=0)
+    gps = l76gnss.L76Gnss(lambda t: None, utc_start=datetime(2024, 1, 1), ttff_ns=0, ttff_hot_ns=0)
     gps.i2c_read(255, 0)
     gps.i2c_write(b"$PMTK220,1000*1F\r\n", 10)
     assert parse(gps.i2c_read(255, 10)) == ["$PMTK001,220,3*30"]
+
+
+def first_fix_second(gps, *times: int) -> int:
+    """The UTC second of the first GGA with a fix in what the receiver sent, read at `times`."""
+    sent = b"".join(gps.i2c_read(4096, t) for t in times)
+    ggas = [line.split(",") for line in parse(sent) if line.startswith("$GNGGA")]
+    return next(int(f[1][4:6]) + 60 * int(f[1][2:4]) for f in ggas if f[6] == "1")
+
+
+@pytest.mark.parametrize(("backup", "first_fix_s"), [(True, 101), (False, 105)])
+def test_l76_hot_starts_after_losing_power_only_with_its_backup_supply_kept(backup, first_fix_s):
+    gps = l76gnss.L76Gnss(
+        lambda t: (1.0, 2.0, 3.0), utc_start=datetime(2024, 1, 1), ttff_ns=5 * S, ttff_hot_ns=S
+    )
+    assert first_fix_second(gps, 6 * S) == 5
+    gps.power_off(6 * S, backup=backup)
+    gps.powered = True
+    gps.power_on(100 * S)
+    assert first_fix_second(gps, 103 * S, 107 * S) == first_fix_s

@@ -307,3 +307,29 @@ def test_pycomsim_serve_takes_a_shield_too():
     )
     assert proc.returncode == 0, proc.stderr  # the expansion board left off, as with run
     assert "serving on" in proc.stderr
+
+
+@pytest.mark.parametrize(("backup", "fast"), [(True, True), (False, False)])
+def test_a_sleep_that_keeps_the_gps_back_up_supply_makes_the_next_fix_a_hot_start(
+    tmp_path, backup, fast
+):
+    body = f"""\
+i2c = bus()
+pic = Coproc(i2c)
+reason = pic.wake_reason()[0]
+start = time.ticks_ms()
+gga = nmea(i2c, 'GNGGA')
+while gga[6] == '0':
+    gga = nmea(i2c, 'GNGGA')
+print('fix', reason, (time.ticks_ms() - start) / 1000)
+if reason == 0:
+    if {backup}:
+        pic.cmd([2, 0x0E, 0x00, 0xFF, 0x80, 0])  # PORTC bit 7: the GNSS back-up supply stays on
+    pic.sleep(10)
+"""
+    board = Board("lopy4", cpu="free", expansion=False)
+    board.add_part("pytrack", ttff="5s", ttff_hot="1s")
+    board.run(script(tmp_path, body), until="30s")
+    (_, cold, first), (_, woke, second) = [line.split() for line in board.output.splitlines()]
+    assert (cold, woke) == ("0", "4") and 4 <= float(first) <= 6
+    assert (float(second) <= 2) is fast  # hot start: about ttff_hot; else a cold start again

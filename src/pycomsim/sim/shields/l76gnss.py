@@ -4,7 +4,9 @@ no data, which Pycom's L76GNSS library strips).
 
 The receiver powers up sending `$PMTK011,MTKGPS` and `$PMTK010,001` (start-up), then one burst of NMEA
 each UTC second (`nmea.burst`). It has no fix until `ttff` after its power-up; from then on the
-sentences carry the scenario's position at that second. UTC is `utc_start` plus the virtual time.
+sentences carry the scenario's position at that second. When it loses its main supply with its
+back-up supply kept (the shields keep it through a sleep when the library asks) it keeps its almanac,
+ephemeris and time: if it had a fix, the next power-up is a hot start, `ttff_hot` to the fix. UTC is `utc_start` plus the virtual time.
 The buffer keeps the newest 2048 bytes when the host reads too slowly (a modelling choice: the module's
 buffer size is not published). A `$PMTK...*CS` command written to it is acknowledged with
 `$PMTK001,<cmd>,3` (valid, done); the commands change nothing else here.
@@ -36,6 +38,7 @@ class L76Gnss(I2CDevice):
         *,
         utc_start: datetime,
         ttff_ns: int,
+        ttff_hot_ns: int,
         satellites: int = 8,
         hdop: float = 1.0,
         name: str = "L76-L",
@@ -44,6 +47,8 @@ class L76Gnss(I2CDevice):
         self.position = position
         self.utc_start = utc_start
         self.ttff_ns = ttff_ns
+        self.ttff_hot_ns = ttff_hot_ns
+        self.hot = False  # the back-up supply kept what a hot start needs
         self.satellites = satellites
         self.hdop = hdop
         self.powered = True
@@ -51,16 +56,20 @@ class L76Gnss(I2CDevice):
 
     def power_on(self, t: int) -> None:
         self.powered_at = t
+        self.first_fix_ns = self.ttff_hot_ns if self.hot else self.ttff_ns
+        self.hot = False
         self.buffer = bytearray(STARTUP)
         self.next_second = t // SECOND + 1  # the first whole UTC second after power-up
         self.command = bytearray()
 
-    def power_off(self) -> None:
+    def power_off(self, t: int, backup: bool = False) -> None:
+        """The main supply goes; with `backup` kept, a fix it had makes the next start a hot one."""
+        self.hot = backup and self.fix_at(t) is not None
         self.powered = False
         self.buffer.clear()
 
     def fix_at(self, t: int) -> nmea.Fix | None:
-        if t - self.powered_at < self.ttff_ns:
+        if t - self.powered_at < self.first_fix_ns:
             return None
         where = self.position(t)
         if where is None:

@@ -169,6 +169,13 @@ class Pycoproc(I2CDevice):
             self.memory[ADRESH], self.memory[ADRESL] = code >> 2, (code & 0x3) << 6
         self.memory[ADCON0] &= ~ADCON0_GO & 0xFF
 
+    def gps_backup(self) -> bool:
+        """Does the GNSS receiver keep its back-up supply? As the libraries' go_to_sleep(gps=True)
+        sets it: PORTC bit 7 on a 1.0 Pytrack, RC4 left an input (TRISC bit 4) on a 2.0."""
+        if self.generation == 1:
+            return bool(self.memory[PORTC] & 0x80)
+        return bool(self.memory[TRISC] & 0x10)
+
     # ---- the I2C side ----
     def i2c_acks(self, read: bool, t: int) -> bool:
         return not self.asleep

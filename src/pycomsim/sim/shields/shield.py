@@ -38,6 +38,7 @@ USB_PID_PYSENSE, USB_PID_PYTRACK = 0xF012, 0xF013
 FW_VERSION = {1: 8, 2: 16}
 DEFAULT_UTC = "2021-01-01T00:00:00Z"
 DEFAULT_TTFF = "30s"
+DEFAULT_TTFF_HOT = "1s"
 
 # (option, default, unit, limits, what it is): the values a shield's chips measure
 VALUES: dict[str, tuple[Any, str, tuple[float, float] | None, str]] = {
@@ -84,6 +85,7 @@ VALUES: dict[str, tuple[Any, str, tuple[float, float] | None, str]] = {
 }
 SETTINGS = {
     "ttff": f"time to first fix after the receiver powers up, e.g. 30s (default {DEFAULT_TTFF})",
+    "ttff_hot": f"time to fix after a sleep that kept the receiver's back-up supply (default {DEFAULT_TTFF_HOT})",
     "utc": f"UTC of virtual time 0, ISO 8601 (default {DEFAULT_UTC})",
     "satellites": "satellites the fix uses (default 8)",
     "fw_version": "coprocessor firmware version (default 8 on generation 1, 16 on generation 2)",
@@ -100,7 +102,7 @@ def option_names(kind: str) -> dict[str, str]:
     names = {name: VALUES[name][3] for name in values}
     settings = ("fw_version", "hw_version")
     if kind.startswith("pytrack"):
-        settings = ("ttff", "utc", "satellites", *settings)
+        settings = ("ttff", "ttff_hot", "utc", "satellites", *settings)
     return names | {name: SETTINGS[name] for name in settings}
 
 
@@ -155,11 +157,13 @@ class Shield:
         else:
             utc = _utc_option(options.get("utc", DEFAULT_UTC))
             ttff = parse_duration(options.get("ttff", DEFAULT_TTFF), f"{kind} ttff")
+            ttff_hot = parse_duration(options.get("ttff_hot", DEFAULT_TTFF_HOT), f"{kind} ttff_hot")
             self.sensors = [
                 L76Gnss(
                     lambda t: (q["lat"].at(t), q["lon"].at(t), q["alt"].at(t)),
                     utc_start=utc,
                     ttff_ns=ttff,
+                    ttff_hot_ns=ttff_hot,
                     satellites=_int_option(options, "satellites", 8, 0, 24),
                 )
             ]
@@ -242,9 +246,8 @@ class Shield:
                 sensor.powered = True
                 sensor.power_on(now)
             elif not on and sensor.powered:
-                off = getattr(sensor, "power_off", None)
-                if off is not None:
-                    off()
+                if isinstance(sensor, L76Gnss):
+                    sensor.power_off(now, backup=self.coproc.gps_backup())
                 sensor.powered = False
 
     def _power_accelerometer(self, on: bool) -> None:
