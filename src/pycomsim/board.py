@@ -7,12 +7,12 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .chip.fast_pin import make_fast_path
 from .chip.matrix import GpioMatrix, boot_signals
 from .chip.pads import Pad, add_fixed_pull
-from .core.boards import DEFAULT_BOARD, board_spec
+from .core.boards import DEFAULT_BOARD, board_spec, check_board_arguments
 from .core.cpu import CpuModel, cpu_model
 from .firmware.console import Console
 from .firmware.irq import InterruptTask
@@ -27,29 +27,17 @@ from .firmware.pin import (
     pin_state,
     undefined_read,
 )
-from .firmware.reset_causes import PWRON_RESET, PWRON_WAKE
 from .firmware.system import BoardSystem
 from .firmware.tracebacks import format_location_line
-from .sim import (
-    analog,
-    i2c_bus,
-    part_catalogue,
-    part_library,  # noqa: F401 - registers every part kind in the catalogue
-    parts,
-    spi_bus,
-    stimuli,
-)
+from .sim import parts
+from .sim.bench import Bench
 from .sim.clusters import run_ahead_limit
 from .sim.preempt import make_tick
 from .sim.scheduler import Scheduler
-from .sim.serial_device import SerialDevice
 from .sim.world import World
 
-if TYPE_CHECKING:
-    from .sim.trace import PinTrace
 
-
-class Board:
+class Board(Bench):
     """One simulated board. `Board("lopy4", seed=0, wires=["P9=P23"])`; its modules are `board.machine`,
     `board.time`, `board.pycom`; `board.run(program, until=...)` runs a script path or a function."""
 
@@ -77,7 +65,7 @@ class Board:
         fast_path: bool | None = None,
         nvs_file: str | Path | None = None,
     ) -> None:
-        _check_arguments(seed=seed, wires=wires, name=name, expansion=expansion, strict=strict)
+        check_board_arguments(seed=seed, wires=wires, name=name, expansion=expansion, strict=strict)
         self.spec = board_spec(board)
         self.type = self.spec.name
         self.name = name or self.spec.name
@@ -105,22 +93,10 @@ class Board:
             run_ahead_limit=lambda: run_ahead_limit(self),
             idle_watcher=self.world,
         )
-        # the lifecycle's state, read by machine.reset_cause() and friends
-        self.program: Any = None
-        self.error: BaseException | None = None
-        self.finished = True
-        self.boot_pending = False
-        self.reset_cause = PWRON_RESET
-        self.wake_reason: tuple[int, list | None] = (PWRON_WAKE, None)
-        self.wake_pins: tuple[list[PinBase], int, bool] | None = None
-        self.boot_count = 0
-        self.boot_ns = 0
-        self.user_modules: dict[str, Any] = {}
-        # where a relative script path given to run()/load() starts (None: the current directory)
-        self.script_dir: Path | None = None
+        # (the lifecycle's state on the board, program, error, reset_cause, boot_count, ..., is set
+        # up by Lifecycle above: firmware/lifecycle.py)
         # one-shot notes when the script first sets a pin up as an input (P12 below)
         self.input_notes: dict[str, Any] = {}
-        self.error_ns: int | None = None  # when the main program raised
         self.console = Console(self, stdout)
 
         # the chip: one pad per pin, each on a net of its own until wires join them
@@ -147,9 +123,7 @@ class Board:
         self.Pin.exp_board = named_pins_class("board", {p._info.exp_name: p for p in self.pins})
         self.irq = InterruptTask(self)
         self.tick = make_tick(self)  # instrumented user code calls it at every basic block
-        self.peripheral_resets: list[
-            Any
-        ] = []  # run at every boot before the pads reset (machine.py)
+        self.peripheral_resets: list[Any] = []  # run at every boot before the pads reset
         self.console_router: Any = None  # os.dupterm's target (firmware/machine_uart.py)
         self.system = BoardSystem(self)  # timers, RTC, watchdog, NVS: before the modules
         if nvs_file is not None:  # pycom NVS and configuration kept in a file across runs
@@ -228,15 +202,6 @@ class Board:
             raise ValueError(f"temperature must be a number of degrees Celsius, got {celsius!r}")
         self.system.temperature_c = float(celsius)
 
-    def run_until(
-        self, condition: Any, timeout: int | str = "10s", poll: int | str = "100us"
-    ) -> int:
-        """Run the world until `condition()` is true (checked every `poll` of virtual time); return
-        that time. TimeoutError after `timeout` of virtual time."""
-        from .sim.run_until import run_until
-
-        return run_until(self, condition, timeout=timeout, poll=poll)
-
     # ---- what the board says ----
     @property
     def output(self) -> str:
@@ -273,124 +238,5 @@ class Board:
         """A snapshot of every pin for UIs and tests (firmware/pin.py pin_state)."""
         return [pin_state(pin) for pin in self.pins]
 
-    def trace(self, pin: str, start: int | str = 0, end: int | str | None = None) -> PinTrace:
-        """What pad `pin` did so far: `.edges()`, `.value_at('12ms')`, `.frequency()`, ..."""
-        from .sim.trace import PinTrace
-
-        return PinTrace(self, pin, start, end)
-
-    def button(self, pin: str, **options: Any) -> parts.Button:
-        """The push button on `pin` (to GND): the expansion board's for P10 when it is on, else one
-        made on first use. `board.button("P10").press(at="100ms", hold="50ms")`; `bounce=False` turns
-        contact bounce off."""
-        return parts.button_for(self, pin, **options)
-
-    def led(self, pin: str, **options: Any) -> parts.Led:
-        """The LED on `pin` (the expansion board's for P9 when it is on); `active_low=True` lights on low."""
-        return parts.led_for(self, pin, **options)
-
-    def pull(self, pin: str, up: bool = True) -> parts.PullResistor:
-        """An external pull resistor on `pin`, to 3V3 (`up`) or to GND."""
-        return parts.PullResistor(self, pin, up=up)
-
-    def generator(
-        self, pin: str, freq: float, duty: float = 0.5, **options: Any
-    ) -> stimuli.SignalGenerator:
-        """A square-wave generator driving `pin` (`start`, `stop`, `open_drain` as options)."""
-        return stimuli.SignalGenerator(self, pin, freq=freq, duty=duty, **options)
-
-    def analog(self, pin: str, volts: float, **options: Any) -> analog.ConstantSource:
-        """A constant voltage on `pin` (sim/analog.py): what an ADC on it reads."""
-        return analog.ConstantSource(self, pin, volts, **options)
-
-    def potentiometer(self, pin: str, volts: float = 0.0, **options: Any) -> analog.Potentiometer:
-        """A voltage to turn while the run goes: `.set(volts, at=None)`, `.turn(fraction)`."""
-        return analog.Potentiometer(self, pin, volts, **options)
-
-    def waveform(self, pin: str, shape: str, **options: Any) -> analog.AnalogSource:
-        """An analog waveform: 'sine' or 'ramp' (`freq`, `low`, `high`), or 'steps' (`levels`)."""
-        return analog.waveform(self, pin, shape, **options)
-
-    def analog_csv(self, pin: str, path: Any, **options: Any) -> analog.CsvSource:
-        """Volts on `pin` from a CSV of time,volts rows, interpolated between rows."""
-        return analog.CsvSource(self, pin, path, **options)
-
-    def serial_device(self, **options: Any) -> SerialDevice:
-        """A serial device on this board's pins: `drive` (the board's RX), `listen` (its TX),
-        `baudrate`, `bits`, `parity`, `stop` (sim/serial_device.py)."""
-        return SerialDevice(self, **options)
-
-    def attach_i2c(self, device: i2c_bus.I2CDevice, sda: str = "P9", scl: str = "P10") -> Any:
-        """Put an I2C device (sim/i2c_bus.py) on the nets of pins `sda` and `scl`: any machine.I2C
-        whose pins are on those nets (wires count) talks to it. Returns the device."""
-        i2c_bus.attach(self.world, device, self.pad(sda), self.pad(scl), self.name)
-        return device
-
-    def attach_spi(
-        self,
-        device: spi_bus.SPIDevice,
-        cs: str | None,
-        sck: str = "P10",
-        mosi: str = "P11",
-        miso: str = "P14",
-    ) -> Any:
-        """Put an SPI device (sim/spi_bus.py) on these pins' nets (the defaults are SPI 0's default
-        pins); it is selected while the `cs` net is low (`cs=None`: always). Returns the device."""
-        pad = self.pad
-        spi_bus.attach(
-            self.world,
-            device,
-            cs=None if cs is None else pad(cs),
-            sck=pad(sck),
-            mosi=pad(mosi),
-            miso=pad(miso),
-            board=self.name,
-        )
-        return device
-
-    def spi_transfers(self) -> list[Any]:
-        """The SPI transfers this board's masters made so far, as (t, SPITransfer) pairs."""
-        return spi_bus.transfers(self.world, self.name)
-
-    def i2c_transfers(self, address: int | None = None) -> list[Any]:
-        """The I2C transfers this board's masters made so far, as (t, I2CTransfer) pairs, optionally
-        only those to `address`."""
-        return i2c_bus.transfers(self.world, self.name, address)
-
-    def levels(self, pin: str, levels: Iterable[Any], **options: Any) -> stimuli.LevelSequence:
-        """Drive `pin` through timed levels: `[("0ms", 1), ("5ms", 0), ("9ms", "z")]`."""
-        return stimuli.LevelSequence(self, pin, levels, **options)
-
-    def add_part(self, kind: str, *pins: str, **options: Any) -> Any:
-        """A part from the catalogue (docs/parts.md) on `pins`: `board.add_part("dht22", "P11",
-        humidity=40)`, `board.add_part("hcsr04", "P20", "P21", distance="1.5m")`."""
-        part = part_catalogue.add_part(self, kind, pins, options)
-        self.added_parts.append(part)
-        return part
-
-    def add_shield(self, kind: str, **options: Any) -> Any:
-        """A Pycom shield (docs/shields.md) on P21/P22: `board.add_shield("pysense", temperature=21.5)`,
-        the same as `add_part` for pysense, pysense2, pytrack and pytrack2."""
-        if kind not in ("pysense", "pysense2", "pytrack", "pytrack2"):
-            raise ValueError(
-                f"unknown shield {kind!r} (shields: pysense, pysense2, pytrack, pytrack2)"
-            )
-        return self.add_part(kind, **options)
-
     def __repr__(self) -> str:
         return f"<Board {self.name} ({self.type}) at {self.now} ns>"
-
-
-def _check_arguments(*, seed: Any, wires: Any, name: Any, expansion: Any, strict: Any) -> None:
-    """Board()'s own arguments: a wrong type is a TypeError naming it, at the call."""
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"Board(seed=...) must be an int, not {type(seed).__name__} ({seed!r})")
-    if isinstance(wires, (str, bytes)) or not isinstance(wires, Iterable):
-        raise TypeError(
-            f"Board(wires=...) must be a list of 'A=B' strings, e.g. ['P9=P23'], not {wires!r}"
-        )
-    if name is not None and not isinstance(name, str):
-        raise TypeError(f"Board(name=...) must be a string, not {type(name).__name__}")
-    for flag, value in (("expansion", expansion), ("strict", strict)):
-        if not isinstance(value, bool):
-            raise TypeError(f"Board({flag}=...) must be True or False, not {value!r}")

@@ -6,7 +6,9 @@ generation"), `esp32/mods/machpin.c` pin_init0 (boot loop), `esp32/util/antenna.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .costs import COSTS_ESP32, CallCosts
 from .pinmap import COMMON_PINS, GPY_PINS, PinInfo
@@ -56,3 +58,18 @@ def board_spec(name: str) -> BoardSpec:
         return BOARDS[name]
     except (KeyError, TypeError):
         raise ValueError(f"unknown board {name!r}: choose one of {', '.join(BOARDS)}") from None
+
+
+def check_board_arguments(*, seed: Any, wires: Any, name: Any, expansion: Any, strict: Any) -> None:
+    """Board()'s own arguments: a wrong type is a TypeError naming it, at the call."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"Board(seed=...) must be an int, not {type(seed).__name__} ({seed!r})")
+    if isinstance(wires, (str, bytes)) or not isinstance(wires, Iterable):
+        raise TypeError(
+            f"Board(wires=...) must be a list of 'A=B' strings, e.g. ['P9=P23'], not {wires!r}"
+        )
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"Board(name=...) must be a string, not {type(name).__name__}")
+    for flag, value in (("expansion", expansion), ("strict", strict)):
+        if not isinstance(value, bool):
+            raise TypeError(f"Board({flag}=...) must be True or False, not {value!r}")

@@ -29,6 +29,20 @@ __all__ = ["Lifecycle", "Reboot"]
 class Lifecycle:
     def __init__(self, board: Board) -> None:
         self.board = board
+        # the lifecycle's state, on the board: machine.reset_cause() and friends read it
+        board.program = None
+        board.error = None
+        board.error_ns = None  # when the main program raised
+        board.finished = True
+        board.boot_pending = False
+        board.reset_cause = PWRON_RESET
+        board.wake_reason = (PWRON_WAKE, None)
+        board.wake_pins = None  # (pins, mode, enable_pull) of machine.pin_sleep_wakeup
+        board.boot_count = 0
+        board.boot_ns = 0
+        board.user_modules = {}
+        # where a relative script path given to run()/load() starts (None: the current directory)
+        board.script_dir = None
         self.deep_sleep: DeepSleep | None = None  # the sleep under way, if any
         self.power = PowerSupply(
             board
