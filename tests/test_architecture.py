@@ -7,6 +7,7 @@ is still a dependency, and hiding a circle that way is what this test is for.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,72 @@ def test_the_circle_check_finds_a_circle():
     graph.add_import(importer="pkg.b", imported="pkg.a")
     graph.add_import(importer="pkg.c", imported="pkg.a")
     assert _import_circles(graph) == [["pkg.a", "pkg.b"]]
+
+
+# ---- only the pads touch the electrical world ----
+SRC = ROOT / "src" / "pycomsim"
+# the pads and their hot path own the pad side of the nets; the engine (sim/) is the electrical
+# world itself: nets, drivers, parts, stimuli, the recorder
+ELECTRICAL = ("sim/", "chip/pads.py", "chip/fast_pin.py")
+# what only the electrical world uses: a pad's drivers, a net's watcher lists and counts
+NET_ATTRIBUTES = {
+    "gpio_driver",
+    "pull_driver",
+    "drive_watchers",
+    "config_watchers",
+    "change_many",
+    "counts",
+    "net",
+}
+
+
+def _net_touches(source: str) -> list[str]:
+    """Where `source` imports the nets (and so their driver codes) or reaches into a net or a pad's
+    drivers: 'line N: ...' for each."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = {alias.name for alias in node.names}
+            if module.endswith("sim.net") or (module.endswith("sim") and "net" in names):
+                found.append(f"line {node.lineno}: imports the nets ({module})")
+        elif isinstance(node, ast.Import):
+            found += [
+                f"line {node.lineno}: imports {alias.name}"
+                for alias in node.names
+                if alias.name.endswith("sim.net")
+            ]
+        elif isinstance(node, ast.Attribute) and node.attr in NET_ATTRIBUTES:
+            found.append(f"line {node.lineno}: .{node.attr}")
+    return sorted(found, key=lambda where: int(where.split(":")[0].split()[1]))
+
+
+def test_no_module_outside_the_pads_touches_a_net_or_a_driver_code():
+    """Firmware modules, peripherals, the board and the faces use the pad contract (chip/pads.py:
+    configure, write, read, hold, watch, ...) and the GPIO matrix (chip/matrix.py); only the pads
+    and the engine reach into nets and drivers."""
+    broken = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        if rel.startswith(ELECTRICAL):
+            continue
+        broken += [f"{rel} {where}" for where in _net_touches(path.read_text())]
+    assert broken == [], "use the pad contract or the matrix instead:\n" + "\n".join(broken)
+
+
+def test_the_net_check_finds_what_it_looks_for():
+    source = (
+        "from ..sim.net import STRONG_LO\n"
+        "from ..sim import net\n"
+        "import pycomsim.sim.net\n"
+        "pad.gpio_driver.set(STRONG_LO, t)\n"
+        "level = pin._pad.net.level\n"
+        "pad.read()\n"
+    )
+    assert [w.split(":")[0] for w in _net_touches(source)] == [
+        "line 1",
+        "line 2",
+        "line 3",
+        "line 4",
+        "line 5",
+    ]

@@ -56,7 +56,9 @@ def make_pins(*names: str):
     board = SimpleNamespace(
         scheduler=Clock(),
         costs=COSTS_ESP32,
-        matrix=SimpleNamespace(take_back=lambda name: None),
+        matrix=SimpleNamespace(
+            pin_configuring=lambda pin, output: None, pin_configured=lambda pin: None
+        ),
         irq=SimpleNamespace(pin_configured=lambda pin: None),
         input_notes={},
     )

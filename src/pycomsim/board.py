@@ -105,7 +105,7 @@ class Board(Bench):
             for info in self.spec.pins
         }
         self.matrix = GpioMatrix(self.pads)
-        self.boot_signals = boot_signals()
+        self.boot_signals = boot_signals(self)
         for pad_name, signal in self.boot_signals.items():
             self.matrix.route(pad_name, signal)
         if self.spec.second_generation:  # util/antenna.c: the antenna switch pulls P12 down

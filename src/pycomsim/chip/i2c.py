@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..sim import i2c_bus
 from ..sim.i2c_bus import I2CAttachment, I2CNack, I2CTransfer
-from ..sim.net import OFF, STRONG_LO
-from .pad_routes import OPEN_DRAIN, PULL_UP, OutputSignal, pin_config, pin_deassign
+from .matrix import OPEN_DRAIN, PULL_UP, OutputSignal, pin_config, pin_deassign
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -223,7 +222,7 @@ class I2CController:
         a device cut off in the middle of a byte lets SDA go."""
         self._gen += 1
         for driver in self._touched:
-            driver.set(OFF, self.board.kernel.now)
+            i2c_bus.drive_line(driver, 1, self.board.kernel.now)
         self._touched.clear()
         self.installed = False
         if self._signals is not None:
@@ -236,7 +235,7 @@ class I2CController:
     def _devices(self) -> list[I2CAttachment]:
         if self.sda_pin is None or self.scl_pin is None:
             return []
-        return i2c_bus.devices_on(self.board.world, self.sda_pin._pad.net, self.scl_pin._pad.net)
+        return i2c_bus.devices_on(self.board.world, self.sda_pin._pad, self.scl_pin._pad)
 
     @property
     def ready(self) -> bool:
@@ -361,7 +360,7 @@ class I2CController:
             self._master_level(target, level, t)
         else:
             self._touched.add(target)
-            target.set(OFF if level else STRONG_LO, t)  # type: ignore[attr-defined]
+            i2c_bus.drive_line(target, level, t)  # a device's SDA: open drain
 
     def _master_level(self, line: str, level: int, t: int) -> None:
         if self._signals is not None:
@@ -371,7 +370,4 @@ class I2CController:
         if pin is None:
             return
         pin._latch = level  # mp_hal_i2c_sda_low/_release: the Pin's value, then the pad
-        pad = pin._pad
-        codes = pad.drive
-        if codes is not None and not pad.frozen:
-            pad.gpio_driver.set(codes[level], t)
+        pin._pad.write(level, t)

@@ -17,15 +17,14 @@ runs as one kernel event per edge instead. docs/pwm.md explains the choice and `
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from ..sim.net import EXT_HI, EXT_LO, resolve
-from .pad_routes import OutputSignal
+from .matrix import OutputSignal
 
 if TYPE_CHECKING:
     from ..board import Board
-    from ..firmware.pin import PinBase
 
 APB_HZ = 80_000_000
 REF_TICK_HZ = 1_000_000
@@ -152,48 +151,35 @@ class SteadyWave:
             self._schedule(e + 1)
 
     # ---- compact: edges written into the trace in blocks ----
-    def _pin(self) -> PinBase | None:
-        pads = list(self.signal.pads.values())
-        return pads[0][0] if len(pads) == 1 else None
+    def _pad_name(self) -> str | None:
+        pads = list(self.signal.pads)
+        return pads[0] if len(pads) == 1 else None
 
     def _can_be_compact(self) -> bool:
         """Nothing on the pad's net needs to see each edge: no watcher, no other pad."""
-        pin = self._pin()
-        if pin is None or not self.signal.routed(pin):
-            return False
-        net = pin._pad.net
-        if net.watchers or net.drive_watchers or net.trace is None:
-            return False
-        board = self.board
-        quiet = {
-            id(pin._pad.gpio_driver),
-            id(pin._pad.pull_driver),
-        }  # drivers that cannot change behind our back
-        quiet.update(id(d) for d in board.__dict__.get("signal_drivers", {}).values())
-        quiet.update(id(d) for pad in board.pads.values() for d in pad.signal_drivers())
-        return all(id(d) in quiet or d.code in (EXT_LO, EXT_HI) for d in net.drivers)
+        name = self._pad_name()
+        return name is not None and self.signal.drives(name) and self.signal.pads[name].unobserved()
 
     def _make_compact(self, t: int) -> None:
         self.compact = True
         self._seen = self._signature()
         self._next_edge = self.edge_after(t)
-        pin = self._pin()
-        assert pin is not None
+        name = self._pad_name()
+        assert name is not None
         self.board.world.steady_waves.add(self)
-        waves = self.board.__dict__.setdefault("pad_waves", {})
-        waves.setdefault(pin._name, set()).add(self)
-        pin._pad.net.trace.flusher = self.flush  # type: ignore[union-attr]
+        self.board.matrix.waves.setdefault(name, set()).add(self)
+        self.signal.pads[name].set_trace_flusher(self.flush)
         self.board.kernel.schedule(t + GUARD_NS, self._guard, self._gen)
 
     def _uncompact(self) -> None:
         self.compact = False
         self.board.world.steady_waves.discard(self)
-        pin = self._pin()
-        if pin is not None:
-            self.board.__dict__.get("pad_waves", {}).get(pin._name, set()).discard(self)
-            trace = pin._pad.net.trace
-            if trace is not None and trace.flusher == self.flush:
-                trace.flusher = None
+        name = self._pad_name()
+        if name is not None:
+            self.board.matrix.waves.get(name, set()).discard(self)
+            pad = self.signal.pads[name]
+            if pad.trace_flusher() == self.flush:
+                pad.set_trace_flusher(None)
 
     def flush(self, t: int | None = None) -> None:
         """Write the wave's edges up to `t` (default: the kernel clock) into the trace, and leave the
@@ -205,34 +191,27 @@ class SteadyWave:
         e, end = self._next_edge, self.edge_after(t)  # write edges e .. end - 1
         if e >= end:
             return
-        pin = self._pin()
-        assert pin is not None
-        net = pin._pad.net
-        trace = net.trace
-        assert trace is not None
+        name = self._pad_name()
+        assert name is not None
         period4, high4 = self.period << 2, self.high << 2  # type: ignore[operator]
+        blocks: list[Iterable[int]] = []
         if e & 1:  # a fall first
-            trace.append(self.edge_time(e) << 2)
+            blocks.append((self.edge_time(e) << 2,))
             e += 1
         pairs = (end - e) >> 1
         if pairs:
             rise = self.edge_time(e) << 2 | 1
             rises = range(rise, rise + pairs * period4, period4)
             falls = range(rise - 1 + high4, rise - 1 + high4 + pairs * period4, period4)
-            trace.extend(chain.from_iterable(zip(rises, falls, strict=True)))  # C speed
+            blocks.append(chain.from_iterable(zip(rises, falls, strict=True)))  # C speed
             e += 2 * pairs
         if e < end:  # a last rise
-            trace.append(self.edge_time(e) << 2 | 1)
+            blocks.append((self.edge_time(e) << 2 | 1,))
             e += 1
         self._next_edge = e
-        driver = self.signal.pads[pin._name][1]
-        code = self.signal.code_for(pin, e & 1)  # after a rise (even edge) the level is 1
-        if driver.code != code:
-            counts = net.counts
-            counts[driver.code] -= 1
-            counts[code] += 1
-            driver.code = code
-            net.level = resolve(counts)
+        level = e & 1  # after a rise (even edge) the level is 1
+        self.signal.level = level
+        self.signal.pads[name].write_signal_block(self.signal.name, chain(*blocks), level)
 
     def _guard(self, gen: int) -> None:
         if gen != self._gen or not self.compact:
@@ -244,11 +223,8 @@ class SteadyWave:
             self.board.kernel.schedule(now + GUARD_NS, self._guard, gen)
 
     def _signature(self) -> tuple[int, ...]:
-        pin = self._pin()
-        if pin is None:
-            return ()
-        net = pin._pad.net
-        return (id(net), len(net.watchers), len(net.drive_watchers), len(net.drivers))
+        name = self._pad_name()
+        return () if name is None else self.signal.pads[name].observers()
 
     def recheck(self, t: int | None = None, *, force: bool = False) -> None:
         """Something may listen to the net now, or the pad was reconfigured: if so, go on with one
@@ -334,7 +310,7 @@ class Ledc:
             if ch.timer is None:
                 continue
             duty = 1.0 if ch.held_high else ch.duty / (1 << ch.timer.bits)
-            for name, (pin, _) in ch.signal.pads.items():
-                if ch.signal.routed(pin):
+            for name in ch.signal.pads:
+                if ch.signal.drives(name):
                     out[name] = {"channel": ch.index, "frequency": ch.frequency(), "duty": duty}
         return out

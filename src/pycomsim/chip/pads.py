@@ -37,6 +37,7 @@ from ..sim.net import (
     WEAK_LO,
     Driver,
     Net,
+    resolve,
 )
 
 Z, X = FLOATING, CONTENTION
@@ -126,6 +127,7 @@ class Pad:
         if self.frozen:
             return
         self._output = output
+        self._source_stage = None  # gpio_config sets the direction: the pad's own stage from now on
         self.input_enabled = input_enable
         codes = _DRIVE_CODES[output] if self.source is None and latch_drives else None
         self.drive = codes
@@ -139,21 +141,24 @@ class Pad:
             if signal is not None:
                 self._drive_signal_driver(signal, self._signal_levels.get(self.source), None)
 
-    def set_pull(self, pull: int) -> None:
-        """Only the pull resistors change (gpio_pullup_dis and friends)."""
+    def set_pull(self, pull: int) -> bool:
+        """Only the pull resistors change (gpio_pullup_dis and friends); True if they did."""
         if self.frozen:
-            return
+            return False
         code = _PULL_CODES[pull] if self.has_pulls else OFF
-        if code != self.pull_driver.code:
-            self.net.change(self.pull_driver, code, self._clock.now)
+        if code == self.pull_driver.code:
+            return False
+        self.net.change(self.pull_driver, code, self._clock.now)
+        return True
 
-    def write(self, level: int) -> None:
-        """Drive `level` (0 or 1) if the output stage is on and the GPIO latch owns the pad."""
+    def write(self, level: int, t: int | None = None) -> None:
+        """Drive `level` (0 or 1) if the output stage is on and the GPIO latch owns the pad, at `t`
+        (default: the board's now; a peripheral's timed events give their own)."""
         codes = self.drive
         if codes is not None and not self.frozen:
             code = codes[level]
             if code != self.gpio_driver.code:
-                self.net.change(self.gpio_driver, code, self._clock.now)
+                self.net.change(self.gpio_driver, code, self._clock.now if t is None else t)
 
     def read(self) -> int:
         """The net's level: LOW, HIGH, Z (floating) or X (contention)."""
@@ -180,11 +185,16 @@ class Pad:
 
     # ---- the GPIO matrix side (chip/matrix.py) ----
     def route(self, source: str | None, stage: int | None = None) -> None:
-        """The matrix hands the pad's output to `source` (a peripheral signal) or back to the GPIO
-        latch (None): the signal it leaves stops driving. `stage`: the output stage the peripheral
-        enables itself (the console UART and the RGB LED driver at reset); None: the pad's own."""
+        """The matrix hands the pad's output to `source` (a peripheral signal's name; "" a signal
+        that drives nothing here) or back to the GPIO latch (None): the signal it leaves stops
+        driving. `stage`: the output stage the peripheral enables itself (the console UART and the
+        RGB LED driver at reset, a PWM channel); None: the pad's own."""
+        restage = stage != self._source_stage
         self._source_stage = stage
         if source == self.source:
+            signal = self._signals.get(source) if source else None
+            if restage and signal is not None and not self.frozen:
+                self._drive_signal_driver(signal, self._signal_levels.get(source), None)
             return
         old = self._signals.get(self.source) if self.source is not None else None
         self.source = source
@@ -215,13 +225,58 @@ class Pad:
         if code != driver.code:
             self.net.change(driver, code, self._clock.now if t is None else t)
 
-    def signal_drivers(self) -> list[Driver]:
-        """The drivers of the matrix signals ever routed to this pad (they change only with them)."""
-        return list(self._signals.values())
+    def signal_output_on(self) -> bool:
+        """Does a signal routed here reach the net (an output stage on, the pad not held)?"""
+        stage = self._output if self._source_stage is None else self._source_stage
+        return not self.frozen and _DRIVE_CODES[stage] is not None
+
+    # ---- a steady wave written into the trace in blocks (chip/ledc.py) ----
+    def unobserved(self) -> bool:
+        """Nothing but this pad's own drivers and external resistors is on its net, nobody watches
+        the net's edges, and it is recorded: a signal's steady wave may go into the trace in blocks."""
+        net = self.net
+        if net.watchers or net.drive_watchers or net.trace is None:
+            return False
+        own = {id(self.gpio_driver), id(self.pull_driver), *map(id, self._signals.values())}
+        return all(id(d) in own or d.code in EXTERNAL_PULL_CODES.values() for d in net.drivers)
+
+    def observers(self) -> tuple[int, ...]:
+        """What may start watching the net (cheap to compare): its identity and its lists' sizes."""
+        net = self.net
+        return (id(net), len(net.watchers), len(net.drive_watchers), len(net.drivers))
+
+    def set_trace_flusher(self, flush: Callable[[], None] | None) -> None:
+        """Called before the net's trace is read (the wave writes what is due), None: no more."""
+        trace = self.net.trace
+        if trace is not None and (flush is not None or trace.flusher is not None):
+            trace.flusher = flush
+
+    def trace_flusher(self) -> Callable[[], None] | None:
+        trace = self.net.trace
+        return None if trace is None else trace.flusher
+
+    def write_signal_block(self, label: str, words: Iterable[int], level: int) -> None:
+        """Append a steady wave's edges (trace words) to the net's trace, and leave signal `label`
+        driving `level`, without telling anyone: only while `unobserved()`."""
+        net = self.net
+        net.trace.extend(words)  # type: ignore[union-attr]
+        self._signal_levels[label] = level
+        driver = self._signals.get(label)
+        if driver is None or self.frozen:
+            return
+        stage = self._source_stage
+        codes = _DRIVE_CODES[self._output if stage is None else stage]
+        code = OFF if codes is None else codes[level]
+        if driver.code != code:
+            counts = net.counts
+            counts[driver.code] -= 1
+            counts[code] += 1
+            driver.code = code
+            net.level = resolve(counts)
 
     def hand_to_peripheral(self) -> None:
         """gpio_set_direction(OUTPUT) for a peripheral that drives the pad with drivers of its own
-        (chip/pad_routes.py): the input buffer and the GPIO latch's drive let go."""
+        (a PWM channel, `OutputSignal.claim_pad`): the input buffer and the GPIO latch's drive let go."""
         if self.frozen:
             return
         self.input_enabled = False

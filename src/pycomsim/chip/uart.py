@@ -14,7 +14,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from ..sim.uart_frames import FrameDecoder, Received, UartFormat, frame_edges
-from .pad_routes import OutputSignal, watch_input
+from .matrix import OutputSignal, watch_input
 
 if TYPE_CHECKING:
     from ..board import Board

@@ -98,7 +98,6 @@ def make_machine(board: Board) -> types.ModuleType:
         if state & 0xF == 0:
             board.irq.unmask()
 
-    from ..chip.pad_routes import reset_routes
     from .machine_adc import make_adc_classes
     from .machine_i2c import make_i2c_class
     from .machine_more import machine_functions
@@ -113,7 +112,6 @@ def make_machine(board: Board) -> types.ModuleType:
     board.peripheral_resets = [lambda: reset_uarts(board)]
     pwm_class, board.ledc = make_pwm_class(board)
     adc_class, dac_class = make_adc_classes(board)
-    board.peripheral_resets.append(lambda: reset_routes(board))
     m.__dict__.update(
         Pin=board.Pin,
         Timer=make_timer_class(board),

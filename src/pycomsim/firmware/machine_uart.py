@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import exc
-from ..chip.pad_routes import IN, PULL_UP, pin_config, pin_deassign
+from ..chip.matrix import IN, PULL_UP, pin_config, pin_deassign
 from ..chip.uart import SIGNALS, TX_FIFO_LEN, UartHardware
 from ..sim.uart_frames import PARITY_EVEN, PARITY_ODD, STOP_1, STOP_1_5, STOP_2, UartFormat
 from .args import get_float

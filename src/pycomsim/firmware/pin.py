@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import exc
-from ..chip.pad_routes import pad_reconfigured
 from ..chip.pads import OPEN_DRAIN as PAD_OPEN_DRAIN
 from ..chip.pads import OUTPUT_OFF, PULL_NONE, PUSH_PULL, Pad, X
 from ..chip.pads import PULL_DOWN as PAD_PULL_DOWN
@@ -162,9 +161,8 @@ class PinBase(metaclass=_PinType):
             return  # gpio_config refuses output modes on GPIO34-39 and configures nothing
         routed_out = self._af_out >= 0 and mode != IN  # pad driven by a peripheral, not the latch
         board = self._board
-        board.matrix.take_back(self._name)  # gpio_matrix_out: the reset-time signal lets go
-        if "pad_routes" in board.__dict__:  # a peripheral routes signals: it re-checks this pad
-            pad_reconfigured(board, self)
+        matrix = board.matrix
+        matrix.pin_configuring(self, mode != IN)  # gpio_matrix_out: the latch or the `alt` signal
         self._pad_mode = mode
         self._pad_pull = self._pull
         self._pad_trigger = self._trigger & 7  # the intr_type bit field is 3 bits wide
@@ -175,6 +173,7 @@ class PinBase(metaclass=_PinType):
             self._latch,
             latch_drives=not routed_out,
         )
+        matrix.pin_configured(self)
         board.irq.pin_configured(self)
 
     # ---- reading and writing (the portable path; chip/fast_pin.py has the simulated pads' one) ----

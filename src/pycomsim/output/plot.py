@@ -146,7 +146,7 @@ def plot_timing(
     multi = len(world.boards) > 1
     rows = []
     for board, pin in selected:
-        trace = pin.net.trace
+        trace = world.recorder.traces[world.signal_name(pin)]
         t, levels = _changes(trace, start, end)
         if pins is None and len(t) < 2:
             continue  # by default only pads that did something in the window

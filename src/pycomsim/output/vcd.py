@@ -102,7 +102,7 @@ class VcdStream:
         self.traces: list[Trace] = []
         for board, pin in signals:
             self.vars.append(self.writer.register_var(board.name, pin.name, "wire", 1, init="x"))
-            self.traces.append(pin.net.trace)
+            self.traces.append(world.recorder.traces[world.signal_name(pin)])
         self.cursors = [0] * len(self.traces)
         # analog levels (sim/analog.py) of the selected pads, as `real` variables named P13_V
         analog = world.recorder.__dict__.get("analog_traces", {})

@@ -23,11 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .net import OFF, Driver
+from .net import OFF, STRONG_LO, Driver
 
 if TYPE_CHECKING:
     from ..chip.pads import Pad
-    from .net import Net
     from .world import World
 
 
@@ -181,9 +180,15 @@ def attach(world: World, device: I2CDevice, sda: Pad, scl: Pad, board: str) -> I
     return item
 
 
-def devices_on(world: World, sda: Net, scl: Net) -> list[I2CAttachment]:
-    """Every attachment on this pair of nets (wires merge nets: the drivers follow)."""
-    return [a for a in attachments(world) if a.sda.net is sda and a.scl.net is scl]
+def devices_on(world: World, sda: Pad, scl: Pad) -> list[I2CAttachment]:
+    """Every attachment on the nets of these two pads (wires merge nets: the drivers follow)."""
+    sda_net, scl_net = sda.net, scl.net
+    return [a for a in attachments(world) if a.sda.net is sda_net and a.scl.net is scl_net]
+
+
+def drive_line(driver: Driver, level: int, t: int) -> None:
+    """A device's open-drain output on a bus line: 0 pulls low, 1 lets go."""
+    driver.set(OFF if level else STRONG_LO, t)
 
 
 def at_address(items: list[I2CAttachment], address: int) -> list[I2CAttachment]:
