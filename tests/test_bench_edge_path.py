@@ -20,7 +20,7 @@ def _general_instants(gen: SignalGenerator, n: int) -> list[int]:
 def test_the_generator_fast_path_makes_the_instants_of_the_general_formula(freq, duty, start):
     board = Board("lopy4", expansion=False)
     gen = board.generator("P10", freq=freq, duty=duty, start=start)
-    assert "_rise" in repr(board.kernel._heap)  # whole-ns periods take the fast path
+    assert "_step" in repr(board.kernel._heap)  # whole-ns periods take the fast path
     n = 41
     board.kernel.run_until(gen._at(n - 1))
     words = board.pad("P10").net.trace.changes()[1:]  # [0] is the level at time 0
@@ -155,25 +155,26 @@ def test_irq_events_are_recorded_as_the_general_event_call_does():
 
 
 @pytest.mark.parametrize("loop", ["plain", "with keep_going"])
-def test_a_callback_returning_its_successor_is_scheduled_as_schedule_at_its_end_would(loop):
-    """Kernel.run_until: a callback may return `(t, fn, arg)` (the generator's next edge); it is
-    scheduled after whatever the callback scheduled itself, clamped to now; other returns are
-    ignored."""
+def test_a_periodic_event_runs_again_at_the_time_it_returns_and_plain_returns_are_ignored(loop):
+    """Kernel.schedule_periodic: the callback's return is its next run (clamped to now, after what
+    the callback scheduled itself), None stops it; what a plain event returns is ignored."""
     k = Kernel()
     log = []
 
-    def step(n):
-        log.append((k.now, n))
-        if n == 0:
-            k.schedule(10, lambda _: log.append((k.now, "scheduled by step 0")))
-            return (10, step, 1)
-        if n == 1:
-            return (k.now - 5, step, 2)  # in the past: now
-        if n == 2:
-            return (k.now + 10, step, 3)
-        return 42  # not a tuple: nothing more
+    def step(at):
+        log.append((k.now, at))
+        if at == 0:
+            k.schedule(10, lambda _: log.append((k.now, "scheduled by the first step")))
+            return 10
+        if at == 10:
+            return 5  # in the past: now, with 5 as its argument
+        if at == 5:
+            return k.now + 10
+        return None  # stops
 
-    k.schedule(0, step, 0)
+    k.schedule_periodic(0, step, 0)
+    k.schedule(3, lambda _: 3)  # a plain event returning an int: nothing more
+    k.schedule(4, lambda _: (4, step, 4))  # nor a tuple
     k.run_until(100, keep_going=(lambda: True) if loop != "plain" else None)
-    assert log == [(0, 0), (10, "scheduled by step 0"), (10, 1), (10, 2), (20, 3)]
+    assert log == [(0, 0), (10, "scheduled by the first step"), (10, 10), (10, 5), (20, 20)]
     assert k.pending() == 0

@@ -6,9 +6,10 @@ before that event, so running ahead is safe and deterministic; it is what keeps 
 switches. When a task reaches `next_time` it parks itself as an event at its own time and switches to the
 loop, which processes everything earlier first (conservative discrete-event scheduling).
 
-An event's callback may return its successor, a plain tuple `(t, fn, arg)`: the loop schedules it as
-`schedule(t, fn, arg)` would at the callback's end, without a call (a signal generator's next edge).
-Any other return value is ignored.
+A periodic event (`schedule_periodic`, a signal generator's edges) returns the time of its next run,
+and the loop schedules it again as `schedule(t, fn, t)` would at the callback's end, without a call;
+what other callbacks return is ignored. Sequence numbers are even for plain events and odd for
+periodic ones, so the loop tells them apart from the heap entry alone.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Kernel:
         self.now = 0
         self.next_time = NEVER
         self._heap: list[tuple[int, int, Callable[[Any], Any], Any]] = []
-        self._seq = 0  # ties run in the order they were scheduled: deterministic
+        self._seq = 0  # ties run in the order they were scheduled: deterministic (steps of 2)
         self.loop_glet: greenlet | None = None
         self.stopping = False
         self.on_advance: Callable[[int], None] | None = None  # progress hook, called between events
@@ -52,8 +53,18 @@ class Kernel:
     def schedule(self, t: int, fn: Callable[[Any], None], arg: Any = None) -> None:
         if t < self.now:
             t = self.now
-        self._seq += 1
+        self._seq += 2
         heappush(self._heap, (t, self._seq, fn, arg))
+        if t < self.next_time:
+            self.next_time = t
+
+    def schedule_periodic(self, t: int, fn: Callable[[int], int | None], arg: int) -> None:
+        """`schedule(t, fn, arg)` for a callback that returns the time of its next run (it is then
+        called again at that time with it as its argument; clamped to now), or None to stop."""
+        if t < self.now:
+            t = self.now
+        self._seq += 2
+        heappush(self._heap, (t, self._seq + 1, fn, arg))
         if t < self.next_time:
             self.next_time = t
 
@@ -63,7 +74,7 @@ class Kernel:
         schedules (at `now` they come after it by sequence number, earlier is clamped to `now`), so it
         runs right after the callback returns (the interrupt task's wakeup after an edge)."""
         t = self.now
-        self._seq += 1
+        self._seq += 2
         item = (t, self._seq, fn, arg)
         heap = self._heap
         # (outside a run loop_glet is None, which getcurrent() never is)
@@ -132,7 +143,7 @@ class Kernel:
             if keep_going is None and hook is None:
                 # the plain loop (every benchmark and most runs): the same steps, fewer checks
                 while heap and heap[0][0] <= t_end and not self.stopping:
-                    t, _, fn, arg = heappop(heap)
+                    t, seq, fn, arg = heappop(heap)
                     self.now = t
                     if heap:
                         nxt = heap[0][0]
@@ -140,14 +151,10 @@ class Kernel:
                     else:
                         self.next_time = after_end
                     then = fn(arg)
-                    if then is not None and type(then) is tuple:  # its successor: schedule(*then)
-                        at, then_fn, then_arg = then
-                        if at < t:
-                            at = t
-                        seq = self._seq = self._seq + 1
-                        heappush(heap, (at, seq, then_fn, then_arg))
-                        if at < self.next_time:
-                            self.next_time = at
+                    if then is not None and seq & 1:  # a periodic event's next run, inlined
+                        # (next_time needs no update: it is set again before anything runs)
+                        seq = self._seq = self._seq + 2
+                        heappush(heap, (then if then > t else t, seq + 1, fn, then))
                     front = self._front
                     while front is not None:  # schedule_next's event: it is due now and next
                         if self.stopping:
@@ -161,13 +168,13 @@ class Kernel:
                         front[2](front[3])
                         front = self._front
             while heap and heap[0][0] <= t_end and not self.stopping:
-                t, _, fn, arg = heappop(heap)
+                t, seq, fn, arg = heappop(heap)
                 self.now = t
                 # a task may run ahead to the next event, but not past the end of the run
                 self.next_time = heap[0][0] if heap and heap[0][0] <= t_end else after_end
                 then = fn(arg)
-                if then is not None and type(then) is tuple:
-                    self.schedule(*then)
+                if then is not None and seq & 1:
+                    self.schedule_periodic(then, fn, then)
                 self.flush_front()  # here it goes through the heap: keep_going and the hook see it
                 if keep_going is not None and not keep_going():
                     return self.now

@@ -75,8 +75,8 @@ class SignalGenerator:
             # one is one addition away; the same instants as `_at`, without float maths per edge.
             self._low_ns = self.period_ns - self._high_ns
             self._kernel = board.kernel
-            self._then_fall, self._then_rise = self._fall, self._rise  # bound once, not per edge
-            board.kernel.schedule(self.start, self._rise, self.start)
+            self._high = False  # the first step rises
+            board.kernel.schedule_periodic(self.start, self._step, self.start)
         else:
             board.kernel.schedule(self.start, self._edge, 0)
 
@@ -105,24 +105,16 @@ class SignalGenerator:
         else:
             kernel.schedule(nxt, self._edge, k + 1)
 
-    def _rise(self, at: int) -> tuple[int, Any, int]:
-        # `at`: the nominal instant of this edge (the kernel clamps a start in the past to now)
+    def _step(self, at: int) -> int:
+        # A periodic kernel event: `at` is the nominal instant of this edge (the kernel clamps a
+        # start in the past to now); it returns the next edge's, so the kernel runs it again then.
         driver = self.driver
-        if driver.code != self._hi:  # Driver.set, inlined
-            driver.net.change(driver, self._hi, self._kernel.now)  # type: ignore[union-attr]
+        self._high = high = not self._high
+        code = self._hi if high else self._lo
+        if driver.code != code:  # Driver.set, inlined
+            driver.net.change(driver, code, self._kernel.now)  # type: ignore[union-attr]
         self.edges += 1
-        at += self._high_ns
-        # the next edge, as the kernel's successor of this event (no schedule call per edge);
-        # the kernel clamps an instant in the past to now
-        return (at, self._then_fall, at)
-
-    def _fall(self, at: int) -> tuple[int, Any, int]:
-        driver = self.driver
-        if driver.code != self._lo:
-            driver.net.change(driver, self._lo, self._kernel.now)  # type: ignore[union-attr]
-        self.edges += 1
-        at += self._low_ns
-        return (at, self._then_rise, at)
+        return at + (self._high_ns if high else self._low_ns)
 
     def __repr__(self) -> str:
         return f"<SignalGenerator {self.driver.name} {self.freq:g} Hz duty {self.duty:g}>"
