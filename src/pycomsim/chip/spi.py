@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..sim import spi_bus
-from ..sim.net import HIGH, OFF, STRONG_HI, STRONG_LO
 from ..sim.spi_bus import SPITransfer
-from .pad_routes import IN, OUT, OutputSignal, pin_config
+from .matrix import IN, OUT, OutputSignal, pin_config
+from .pads import HIGH
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -88,7 +88,7 @@ class SpiController:
     def reset(self) -> None:
         self._gen += 1
         for driver in self._touched:
-            driver.set(OFF, self.board.kernel.now)
+            spi_bus.drive_line(driver, None, self.board.kernel.now)
         self._touched.clear()
         self.clk.release_all()
         self.mosi.release_all()
@@ -103,9 +103,9 @@ class SpiController:
         if sck_pin is not None:
             items = spi_bus.devices_on(
                 board.world,
-                sck_pin._pad.net,
-                None if mosi_pin is None else mosi_pin._pad.net,
-                None if miso_pin is None else miso_pin._pad.net,
+                sck_pin._pad,
+                None if mosi_pin is None else mosi_pin._pad,
+                None if miso_pin is None else miso_pin._pad,
             )
             chosen = [a for a in items if a.selected]
         n = len(mosi)
@@ -188,4 +188,4 @@ class SpiController:
             self.mosi.set(level, t)
         else:
             self._touched.add(target)
-            target.set(OFF if level is None else (STRONG_HI if level else STRONG_LO), t)
+            spi_bus.drive_line(target, level, t)  # a device's MISO

@@ -16,11 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .net import LOW, OFF, Driver
+from .net import LOW, OFF, STRONG_HI, STRONG_LO, Driver
 
 if TYPE_CHECKING:
     from ..chip.pads import Pad
-    from .net import Net
     from .world import World
 
 
@@ -122,15 +121,24 @@ def attach(
     return item
 
 
-def devices_on(world: World, sck: Net, mosi: Net | None, miso: Net | None) -> list[SPIAttachment]:
-    """Every attachment on these nets, selected or not (a master without MOSI or MISO: any)."""
+def devices_on(world: World, sck: Pad, mosi: Pad | None, miso: Pad | None) -> list[SPIAttachment]:
+    """Every attachment on the nets of these pads, selected or not (a master without MOSI or MISO:
+    any)."""
+    sck_net = sck.net
+    mosi_net = None if mosi is None else mosi.net
+    miso_net = None if miso is None else miso.net
     return [
         a
         for a in attachments(world)
-        if a.sck.net is sck
-        and (mosi is None or a.mosi.net is mosi)
-        and (miso is None or a.miso.net is miso)
+        if a.sck.net is sck_net
+        and (mosi_net is None or a.mosi.net is mosi_net)
+        and (miso_net is None or a.miso.net is miso_net)
     ]
+
+
+def drive_line(driver: Driver, level: int | None, t: int) -> None:
+    """A device's push-pull output on a bus line (MISO): 0, 1, or None to let go."""
+    driver.set(OFF if level is None else (STRONG_HI if level else STRONG_LO), t)
 
 
 def transfers(world: World, board: str | None = None) -> list[tuple[int, Any]]:
