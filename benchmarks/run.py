@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline",
         type=Path,
         metavar="TREE",
-        help="compare with another checkout (e.g. a worktree of an older commit), alternately in"
-        " child processes; default figures: write, write_p9, read, edge",
+        help="compare with another checkout (e.g. a worktree of an older commit), both loaded in"
+        " this process, round by round; figures: write, write_p9, read, edge (the default)",
     )
     args = parser.parse_args(argv)
     rounds = args.rounds if args.rounds is not None else (1 if args.quick else 5)

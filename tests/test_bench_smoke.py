@@ -62,3 +62,25 @@ def test_bad_rounds_is_a_one_line_usage_error(tmp_path):
     assert proc.returncode == 2
     assert "--rounds must be at least 1, got 0" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_baseline_compares_two_checkouts_in_one_process(tmp_path):
+    """--baseline TREE loads TREE's package beside this one; here the checkout against itself."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(RUNNER),
+            "--quick",
+            "--rounds",
+            "2",
+            "--baseline",
+            str(RUNNER.parents[1]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["write", "write_p9", "read", "edge"]
+    assert all("cost this/baseline" in line and "(2 rounds)" in line for line in lines)
