@@ -137,3 +137,12 @@ class Bench:
         part = part_catalogue.add_part(self, kind, pins, options)
         self.added_parts.append(part)
         return part
+
+    def add_shield(self: Board, kind: str, **options: Any) -> Any:
+        """A Pycom shield (docs/shields.md) on P21/P22: `board.add_shield("pysense", temperature=21.5)`,
+        the same as `add_part` for pysense, pysense2, pytrack and pytrack2."""
+        if kind not in ("pysense", "pysense2", "pytrack", "pytrack2"):
+            raise ValueError(
+                f"unknown shield {kind!r} (shields: pysense, pysense2, pytrack, pytrack2)"
+            )
+        return self.add_part(kind, **options)
