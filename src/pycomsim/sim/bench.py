@@ -135,7 +135,8 @@ class Bench:
         """A part from the catalogue (docs/parts.md) on `pins`: `board.add_part("dht22", "P11",
         humidity=40)`, `board.add_part("hcsr04", "P20", "P21", distance="1.5m")`."""
         part = part_catalogue.add_part(self, kind, pins, options)
-        self.added_parts.append(part)
+        if not any(p is part for p in self.added_parts):  # a part class may list itself
+            self.added_parts.append(part)
         return part
 
     def add_shield(self: Board, kind: str, **options: Any) -> Any:
