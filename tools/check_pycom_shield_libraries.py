@@ -143,6 +143,13 @@ def readings(output: str) -> dict[str, list[float]]:
     return found
 
 
+def shielded_board(kind: str, values: dict) -> Board:
+    """A LoPy4 on the shield (no expansion board), its output kept for reading back."""
+    board = Board("lopy4", expansion=False, stdout=io.StringIO())
+    board.add_shield(kind, **values)
+    return board
+
+
 def check(kind: str, shields: Path, until: str = "120s") -> bool:
     generation = 2 if kind.endswith("2") else 1
     pysense = kind.startswith("pysense")
@@ -156,8 +163,7 @@ def check(kind: str, shields: Path, until: str = "120s") -> bool:
         for name in LIBRARIES[kind]:
             shutil.copy(shields / "lib" / f"{name}.py", folder / "lib" / f"{name}.py")
         (folder / "main.py").write_text(script)
-        board = Board("lopy4", stdout=io.StringIO())  # the output is read back below
-        board.add_part(kind, **(PYSENSE_VALUES if pysense else PYTRACK_VALUES))
+        board = shielded_board(kind, PYSENSE_VALUES if pysense else PYTRACK_VALUES)
         board.run(str(folder / "main.py"), until=until)
     got = readings(board.output)
     ok = board.error is None
@@ -181,8 +187,7 @@ def run_example(name: str, kind: str, shields: Path, until: str = "30s") -> None
         folder = Path(tmp)
         shutil.copytree(shields / "lib", folder / "lib")
         shutil.copy(shields / f"{name}.py", folder / "main.py")
-        board = Board("lopy4", stdout=io.StringIO())  # the output is read back below
-        board.add_part(kind, **PYSENSE_VALUES)
+        board = shielded_board(kind, PYSENSE_VALUES)
         board.run(str(folder / "main.py"), until=until)
     print(f"--- {name}.py, unchanged, on a {kind} for {until} of virtual time:")
     print(board.output, end="" if board.output.endswith("\n") else "\n")

@@ -32,3 +32,12 @@ def test_it_finds_the_shields_folder_in_a_checkout_or_given_directly(tmp_path):
     tool = load_tool()
     assert tool.shields_folder(tmp_path) == tmp_path / "shields"
     assert tool.shields_folder(tmp_path / "shields") == tmp_path / "shields"
+
+
+def test_its_boards_sit_on_each_shield_with_the_values_it_checks():
+    tool = load_tool()
+    for kind in tool.LIBRARIES:
+        values = tool.PYSENSE_VALUES if kind.startswith("pysense") else tool.PYTRACK_VALUES
+        board = tool.shielded_board(kind, values)
+        (shield,) = board.added_parts
+        assert shield.kind == kind and shield.battery.at(0) == values["battery"]
