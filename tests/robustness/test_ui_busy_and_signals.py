@@ -6,6 +6,8 @@ import asyncio
 import json
 import re
 import signal
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -33,7 +35,12 @@ def is_paused(state):
 
 def assert_ended_cleanly(child, code, took, out, err, expected_code):
     assert code == expected_code, err
-    assert took < EXIT_WITHIN_S, f"took {took:.2f} s to end"
+    # within a second on an idle machine; on a loaded one the wind-down of any process is slower, so
+    # what a bare interpreter takes now to start and end is allowed on top
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    load = time.monotonic() - started
+    assert took < EXIT_WITHIN_S + load, f"took {took:.2f} s to end (a bare process: {load:.2f} s)"
     assert "Traceback" not in err and "ERROR" not in err, err
     assert out.startswith("ready\n")  # the board's output, complete
     assert "VCD written" in err
