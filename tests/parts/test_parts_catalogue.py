@@ -214,3 +214,41 @@ def test_scenario_part_errors_name_file_key_and_value(toy, tmp_path, capsys, tom
     code = main(["run", "--scenario", str(path)])
     out, err = capsys.readouterr()
     assert code == 2 and err == f"pycomsim: error: {message}\n"
+
+
+@pytest.mark.parametrize("flag", ["--part", "--press"])
+def test_serve_refuses_a_bad_part_in_one_line_and_leaves_no_temporary_flash(
+    flag, capsys, monkeypatch, tmp_path
+):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where serve makes its empty /flash
+    bad = {"--part": "lamp@P11", "--press": "P10@soon"}[flag]
+    assert main(["serve", flag, bad]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and f"bad {flag} {bad!r}" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sweep_run_gets_the_part_flags(tmp_path):
+    from pycomsim.sweep.conditions import PassCondition
+    from pycomsim.sweep.runner import run_one
+
+    path = tmp_path / "main.py"
+    path.write_text("import time\ntime.sleep(1)\n")
+    row = run_one([str(path), "--part", "dht22@P11", "--until", "2s"], PassCondition())
+    assert row["passed"] and row["exit_code"] == 0
+    row = run_one([str(path), "--part", "dht22@P99"], PassCondition())
+    assert row["exit_code"] == 2 and "bad --part 'dht22@P99': unknown pin 'P99'" in row["reason"]
+
+
+def test_part_classes_made_directly_are_the_board_s_parts_too():
+    from pycomsim.sim.dht import Dht22
+    from pycomsim.sim.hcsr04 import HcSr04
+
+    board = Board("lopy4")
+    dht = Dht22(board, "P11", humidity=40)
+    sonar = HcSr04(board, "P20", "P21", distance="2m")
+    dht11 = board.add_part("dht11", "P12")
+    assert board.added_parts == [dht, sonar, dht11]  # once each
+    assert dht.humidity.at(0) == 40 and sonar.distance.at(0) == 2.0

@@ -86,7 +86,7 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
     from ..board import Board
     from ..core.boards import BOARDS
     from ..firmware.network.server import servers_switch
-    from ..run_options import _button, _parse_press, _setup_scenario, add_cli_parts
+    from ..run_options import CliError, _button, _parse_press, _setup_scenario, add_cli_parts
     from ..web.pacing import check_speed
     from .console import CookedStream, SerialConsole
     from .ftp import FtpServer
@@ -149,10 +149,15 @@ def cmd_serve(args: argparse.Namespace, stderr: Any = None) -> int:
             if temp is not None:
                 shutil.rmtree(temp, ignore_errors=True)
             raise UsageError(f"bad --flash-dir: {error}") from None
-        for spec in args.press:
-            pin, at, hold = _parse_press(spec)
-            _button(board, pin, args.no_bounce).press(at=at, hold=hold)
-        add_cli_parts(args, [board])
+        try:
+            for spec in args.press:
+                pin, at, hold = _parse_press(spec)
+                _button(board, pin, args.no_bounce).press(at=at, hold=hold)
+            add_cli_parts(args, [board])
+        except CliError:
+            if temp is not None:  # the empty /flash made for a run without a script
+                shutil.rmtree(temp, ignore_errors=True)
+            raise
         world, boards = board.world, [board]
         board.load(lambda: None)  # powers it on; the program is the REPL below
 

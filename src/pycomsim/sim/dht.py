@@ -99,6 +99,7 @@ class DhtSensor:
         self.reads = 0
         self._low_since: int | None = None
         self.unwatch = self.pad.watch(self._line)
+        board.added_parts.append(self)  # the web UI's fields, made with add_part or not
 
     # ---- the line ----
     def _line(self, old: int, new: int, t: int) -> None:

@@ -85,6 +85,7 @@ class HcSr04:
         self._last_start: int | None = None
         self._high_since: int | None = None
         self.unwatch = self.trig.watch(self._trigger)
+        board.added_parts.append(self)  # the web UI's fields, made with add_part or not
 
     def _trigger(self, old: int, new: int, t: int) -> None:
         if new == HIGH:
