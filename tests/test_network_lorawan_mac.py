@@ -256,3 +256,20 @@ def test_send_mac_command_refuses_what_is_not_a_command():
         world.lorawan.send_mac_command("0011223344556677", b"\x03\x00")
     with pytest.raises(ValueError, match="dr 16 out of range"):
         mac.link_adr_req(dr=16)
+
+
+def test_adr_ack_req_after_64_uplinks_without_a_downlink_then_a_lower_dr(tmp_path):
+    # RegionEU868AdrNext: ADR_ACK_LIMIT 64 sets ADRACKReq; from ADR_ACK_LIMIT + ADR_ACK_DELAY on,
+    # the DR steps down once every 32 uplinks (counter % 32 == 1)
+    body = "for i in range(98):\n    s.send(b'x')\nprint(lora.stats().sftx)\n"
+    world, b, eui = node(tmp_path, body, ", adr=True")
+    world.run(until="5.12s")  # joined (the accept ends at 5.119 s)
+    world.lorawan.gateway.frequencies = []  # then nobody hears: no downlink resets the counter
+    world.run(until="300s")
+    assert out(b)[-1] == "4"
+    frames = [lw.parse_data(p.payload) for p in uplinks(world)]
+    assert len(frames) == 98
+    asks = [bool(f.fctrl & lw.FCTRL_ADR_ACK_REQ) for f in frames]
+    assert asks == [False] * 64 + [True] * 34
+    sfs = [p.settings.sf for p in uplinks(world)]
+    assert sfs == [7] * 97 + [8]  # uplink 97 (counter 97): DR5 -> DR4

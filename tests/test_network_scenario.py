@@ -35,6 +35,7 @@ downlinks = [{ port = 2, payload = "hi" }]
 dev_addr = "26010001"
 nwk_skey = "11111111111111111111111111111111"
 app_skey = "22222222222222222222222222222222"
+region = "US915"
 """,
     )
     radio = s.world.radio
@@ -45,6 +46,7 @@ app_skey = "22222222222222222222222222222222"
     assert s.boards["a"].lora_region == "EU433"
     server = s.world.lorawan
     assert len(server.devices) == 2 and 0x26010001 in server.by_addr
+    assert server.by_addr[0x26010001].region == "US915"
     (dev,) = [d for d in server.devices.values() if d.app_key]
     assert [d.payload for d in dev.queue] == [b"hi"]
 
@@ -73,6 +75,11 @@ app_skey = "22222222222222222222222222222222"
         (
             "[boards.a]\n[[lorawan.devices]]\nboard = 'a'\n",
             "lorawan.devices[0]: expected 'app_key' (OTAA) or 'dev_addr' (ABP)",
+        ),
+        (
+            "[boards.a]\n[[lorawan.devices]]\nboard = 'a'\napp_key = '%s'\nregion = 'EU433'\n"
+            % ("00" * 16),
+            "lorawan.devices[0]: unknown region 'EU433' (known: AS923, AU915, EU868, IN865, US915)",
         ),
     ],
 )

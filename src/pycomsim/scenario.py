@@ -55,7 +55,7 @@ BOARD_KEYS = {
 RADIO_KEYS = {"seed", "path_loss_exponent", "fading_db", "capture_db"}
 LORAWAN_KEYS = {"gateway", "devices"}
 DEVICE_KEYS = {"board", "dev_eui", "app_eui", "app_key", "dev_addr", "nwk_skey", "app_skey"}
-DEVICE_KEYS |= {"downlinks"}
+DEVICE_KEYS |= {"downlinks", "region"}
 DOWNLINK_KEYS = {"port", "payload", "confirmed", "window"}
 AP_KEYS = {"ssid", "key", "auth", "channel", "rssi", "bssid"}
 PART_KEYS = {
@@ -368,13 +368,15 @@ class _Builder:
                 if dev_eui is None:
                     raise self.fail(key, "an OTAA device needs 'board' or 'dev_eui'")
                 dev = self.check(key, lambda e=entry, d=dev_eui: server.add_otaa(
-                    d, e.get("app_eui", "0000000000000000"), e["app_key"]))  # fmt: skip
+                    d, e.get("app_eui", "0000000000000000"), e["app_key"],
+                    e.get("region")))  # fmt: skip
             elif "dev_addr" in entry:
                 addr = entry["dev_addr"]
                 if isinstance(addr, str):
                     addr = self.check(f"{key}.dev_addr", lambda a=addr: int(a, 16))
                 dev = self.check(key, lambda e=entry, a=addr, d=dev_eui: server.add_abp(
-                    a, e.get("nwk_skey", ""), e.get("app_skey", ""), d))  # fmt: skip
+                    a, e.get("nwk_skey", ""), e.get("app_skey", ""), d,
+                    e.get("region")))  # fmt: skip
             else:
                 raise self.fail(key, "expected 'app_key' (OTAA) or 'dev_addr' (ABP)")
             for j, down in enumerate(entry.get("downlinks", [])):

@@ -270,6 +270,7 @@ class MacLayer:
             return
         mtype = lw.CONFIRMED_UP if confirmed and not too_long else lw.UNCONFIRMED_UP
         frame = self._build(mtype, None if too_long else port, b"" if too_long else payload)
+        dr = p.dr  # PrepareFrame's RegionAdrNext may have stepped it down
         self.job = {
             "kind": "data",
             "frame": frame,
