@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .gaps import import_error as gaps_import_error
+from .gaps import mark_gaps
 from .lang import BUILTIN_MODULES, WEAK_LINKS, Kind, LangContext, build_module, find_consts
 from .lang import import_error as board_import_error
 from .lang.mod_uerrno import ERRNO, oserror
@@ -116,8 +118,11 @@ class BoardImporter:
         module = self._import_dotted(name)
         if fromlist:
             for attr in fromlist:
-                if attr != "*" and not hasattr(module, attr) and hasattr(module, "__path__"):
-                    self._import_dotted(f"{module.__name__}.{attr}")
+                if attr != "*" and not hasattr(module, attr):
+                    if hasattr(module, "__path__"):
+                        self._import_dotted(f"{module.__name__}.{attr}")
+                    else:  # the board's words, or pycomsim's limit: never "unknown location"
+                        raise gaps_import_error(module, name, attr)
             return module
         return self._import_dotted(name.partition(".")[0])
 
@@ -179,6 +184,7 @@ class BoardImporter:
             module = (make_network if real == "network" else make_usocket_module)(self.board)
         else:
             module = build_module(real, self.ctx)
+        mark_gaps(module, real, self.board.type)  # firmware names it lacks fail clearly
         self.board_modules[real] = module
         return module
 

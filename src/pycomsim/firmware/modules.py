@@ -9,6 +9,7 @@ from __future__ import annotations
 import types
 from typing import TYPE_CHECKING, Any
 
+from .gaps import mark_gaps
 from .machine import make_machine
 from .pycom import PycomModule
 from .time import make_time
@@ -27,10 +28,13 @@ def build_modules(board: Board) -> dict[str, types.ModuleType]:
     code (`board.machine`, `board.time`, `board.pycom`) and the loader."""
     machine = make_machine(board)
     utime = make_time(board)
+    pycom = PycomModule(board)
+    for real, module in (("umachine", machine), ("utime", utime), ("pycom", pycom)):
+        mark_gaps(module, real, board.type)  # firmware names it lacks fail clearly (gaps.py)
     return {
         "umachine": machine,
         "machine": machine,
         "utime": utime,
         "time": utime,
-        "pycom": PycomModule(board),
+        "pycom": pycom,
     }

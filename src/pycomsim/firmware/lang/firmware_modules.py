@@ -10,7 +10,9 @@ Where the names come from
   ``micropython`` always; then one entry per enabled ``MICROPY_PY_*`` option. The port enables
   (``esp32/mpconfigport.h``): ``MICROPY_PY_ARRAY``, ``_IO``, ``_COLLECTIONS``, ``_STRUCT``, ``_MATH``,
   ``_CMATH``, ``_SYS``, ``_GC``, ``_THREAD``, ``_UERRNO``, ``_UCTYPES``, ``_UZLIB``, ``_UJSON``,
-  ``_URE``, ``_UTIMEQ``, ``_UBINASCII``, ``_USELECT``, ``_WEBSOCKET``, ``_FRAMEBUF``.
+  ``_URE``, ``_UTIMEQ``, ``_UBINASCII``, ``_USELECT``, ``_FRAMEBUF``. (It also sets
+  ``MICROPY_PY_WEBSOCKET``, a name v1.11 no longer reads: the table entry is under
+  ``MICROPY_PY_UWEBSOCKET``, 0 by default, so there is no ``websocket`` module.)
   It disables ``MICROPY_PY_UHASHLIB`` (the port ships its own) and leaves ``MICROPY_PY_URANDOM``,
   ``_UHEAPQ``, ``_USSL`` (upstream one), ``_BTREE``, ``_WEBREPL``, ``_LWIP`` at their 0 defaults
   (``py/mpconfig.h``). So there is **no** ``urandom``/``random``, ``uheapq``/``heapq``.
@@ -89,7 +91,6 @@ BUILTIN_MODULES: dict[str, ModuleInfo] = {
         _m("ubinascii", Kind.PROVIDED, "lang", _OBJMODULE + " MICROPY_PY_UBINASCII; " + _PORT),
         # esp32/mods/moduselect.c: poll/select over stream objects (sockets, UART); none in pycomsim
         _m("uselect", Kind.PROVIDED, "lang", _OBJMODULE + " MICROPY_PY_USELECT; " + _PORT),
-        _m("websocket", Kind.NETWORK, "", _OBJMODULE + " MICROPY_PY_WEBSOCKET"),
         _m("framebuf", Kind.UNSIMULATED, "", _OBJMODULE + " MICROPY_PY_FRAMEBUF"),
         _m("umachine", Kind.PROVIDED, "core", _PORT + " machine_module"),
         _m("uos", Kind.PROVIDED, "lang", _PORT + " mp_module_uos (esp32/mods/moduos.c)"),
@@ -141,16 +142,14 @@ def resolve(name: str) -> ModuleInfo | None:
 def import_error(name: str) -> ImportError:
     """The ImportError a script gets for ``import name`` when no user file provides it.
 
-    The board's own message is ``no module named 'x'``; for modules the board has but pycomsim
-    cannot run, a parenthesis names pycomsim's limit so nobody mistakes it for a firmware gap.
+    The board's own message is ``no module named 'x'``; a module the board has but pycomsim
+    cannot run says that it is pycomsim's limit, in the words of every other such name
+    (firmware/gaps.py): ``uhashlib is not simulated by pycomsim yet``.
     """
     info = resolve(name)
-    msg = f"no module named '{name}'"
-    if info is not None and info.kind is Kind.NETWORK:
-        msg += " (pycomsim does not simulate this network module)"
-    elif info is not None and info.kind is Kind.UNSIMULATED:
-        msg += " (the board has this module, but pycomsim does not simulate it)"
-    return ImportError(msg, name=name)
+    if info is not None and info.kind in (Kind.NETWORK, Kind.UNSIMULATED):
+        return ImportError(f"{name} is not simulated by pycomsim yet", name=name)
+    return ImportError(f"no module named '{name}'", name=name)
 
 
 # ---------------------------------------------------------------------------------------------
