@@ -11,7 +11,9 @@ from typing import Any
 
 from ...exc import NotSimulatedError
 
-__all__ = ["NotSimulatedError", "not_simulated", "unsimulated_class"]
+__all__ = ["STUB_MARK", "NotSimulatedError", "not_simulated", "unsimulated_class"]
+
+STUB_MARK = "__pycomsim_not_simulated__"
 
 
 def not_simulated(name: str) -> NotSimulatedError:
@@ -24,5 +26,7 @@ def unsimulated_class(name: str) -> type:
     def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
         raise not_simulated(name)
 
-    cls = type(name, (), {"__new__": __new__, "__module__": "builtins", "__slots__": ()})
+    attrs = {"__new__": __new__, "__module__": "builtins", "__slots__": ()}
+    attrs[STUB_MARK] = True  # the docs table says "present, not simulated" (output/simulated.py)
+    cls = type(name, (), attrs)
     return cls

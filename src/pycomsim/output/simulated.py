@@ -1,0 +1,213 @@
+"""docs/simulated.md: which of the firmware's modules and names pycomsim simulates, read from the code.
+
+Every board type is built and each of its firmware modules imported as a script would; every name
+of `core/firmware_names.py` is then looked up on it. The page is never edited by hand: a test
+regenerates it and compares, so it follows what the code provides. To refresh it:
+
+    .venv/bin/python -m pycomsim.output.simulated docs/simulated.md
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..board import Board
+from ..core.boards import BOARDS
+from ..core.firmware_names import ALL_BOARDS, TABLES, NameTable, names_on, owner_boards
+from ..firmware.gaps import display_name, not_simulated, provides
+from ..firmware.lang.firmware_modules import BUILTIN_MODULES, WEAK_LINKS, Kind
+from ..firmware.loader import BoardImporter
+from ..firmware.network.unsimulated import STUB_MARK
+
+PAGE = Path("docs/simulated.md")
+UNCHECKED = (
+    "pycomsim makes these objects with a function, not a class, so the names are not checked"
+)
+
+
+@dataclass
+class Row:
+    name: str
+    boards: tuple[str, ...]  # the boards whose firmware has it
+    simulated_on: tuple[str, ...]  # the boards where pycomsim provides it
+    stub: bool = False  # present, but creating one raises NotSimulatedError (network.Bluetooth)
+
+
+@dataclass
+class Section:
+    table: NameTable
+    title: str  # machine.Timer.Alarm
+    note: str  # why the names could not be checked, or ''
+    rows: list[Row]
+
+
+def _owner(importer: BoardImporter, table: NameTable) -> tuple[Any, str]:
+    """(pycomsim's object for `table`'s owner on this board, or None; why it is missing)."""
+    info = BUILTIN_MODULES[table.module]
+    if info.kind in (Kind.NETWORK, Kind.UNSIMULATED):
+        return None, "module not simulated"
+    obj: Any = importer.builtin_module(table.module, table.module)
+    for step in table.class_path:
+        if not provides(obj, step):
+            return None, "class not simulated"
+        obj = getattr(obj, step)
+    if table.class_path and not isinstance(obj, type):
+        return None, UNCHECKED
+    return obj, ""
+
+
+def survey() -> list[Section]:
+    """What every board type provides of each firmware table."""
+    provided: dict[tuple[str, str, str], bool] = {}  # (owner, name, board) -> provided
+    notes: dict[str, str] = {}
+    stubs: set[tuple[str, str]] = set()
+    with tempfile.TemporaryDirectory(prefix="pycomsim-survey-") as folder:
+        for board_type in BOARDS:
+            importer = BoardImporter(Board(board_type), Path(folder))
+            for table in TABLES:
+                obj, why = _owner(importer, table)
+                if why:
+                    notes.setdefault(table.owner, why)
+                for name in names_on(table, board_type):
+                    here = obj is not None and provides(obj, name)
+                    provided[table.owner, name, board_type] = here
+                    if here and getattr(getattr(obj, name), STUB_MARK, False):
+                        stubs.add((table.owner, name))
+    sections = []
+    for table in TABLES:
+        rows = []
+        for name, listed in table.names.items():
+            boards = tuple(b for b in listed if b in owner_boards(table))
+            on = tuple(b for b in boards if provided[table.owner, name, b])
+            rows.append(Row(name, boards, on, (table.owner, name) in stubs))
+        title = ".".join((display_name(table.module), *table.class_path))
+        note = notes.get(table.owner, "")
+        if note and any(row.simulated_on for row in rows):
+            note = ""  # missing on some boards only (a board without LoRa has no network.LoRa)
+        sections.append(Section(table, title, note, rows))
+    return sections
+
+
+def _boards(boards: tuple[str, ...]) -> str:
+    return ", ".join(BOARDS[b].sysname for b in boards)
+
+
+def _name(row: Row, owner: tuple[str, ...]) -> str:
+    if row.boards == owner:
+        return f"`{row.name}`"
+    return f"`{row.name}` ({_boards(row.boards)})"
+
+
+def _module_rows() -> list[str]:
+    aliases: dict[str, list[str]] = {}
+    for alias, real in WEAK_LINKS.items():
+        aliases.setdefault(real, []).append(alias)
+    lines = ["| module | also imports as | in pycomsim |", "|---|---|---|"]
+    for real, info in BUILTIN_MODULES.items():
+        also = ", ".join(f"`{a}`" for a in aliases.get(real, [])) or ""
+        if info.kind is Kind.PROVIDED:
+            status = "simulated"
+        elif info.kind is Kind.HOST:
+            status = "simulated (CPython's module, narrowed to the board's names)"
+        else:
+            status = f"`ImportError: {not_simulated(real)}`"
+        lines.append(f"| `{real}` | {also} | {status} |")
+    return lines
+
+
+def render(sections: list[Section]) -> str:
+    out = [
+        "# What pycomsim simulates",
+        "",
+        "<!-- generated by `python -m pycomsim.output.simulated docs/simulated.md`: do not edit -->",
+        "",
+        "Every module of Pycom firmware 1.20.2.r4 and every name in their tables (and in the main",
+        "classes), as pycomsim provides them today. The list of names was read from the firmware",
+        "source (`esp32/mods/*.c`, MicroPython 1.11's `py/` and `extmod/`) for each board's",
+        "standard firmware; this page is generated from pycomsim's code, so it cannot drift.",
+        "",
+        "A name the board has and pycomsim lacks fails with one line that says so and names it:",
+        "",
+        "```",
+        ">>> from machine import CAN",
+        "ImportError: machine.CAN is not simulated by pycomsim yet",
+        ">>> machine.CAN",
+        "AttributeError: machine.CAN is not simulated by pycomsim yet",
+        "```",
+        "",
+        "`hasattr(machine, 'CAN')` is `False`, as for any missing name. A name the board does not",
+        "have either gets the board's own words (`ImportError: cannot import name Foo`,",
+        "`AttributeError: 'module' object has no attribute 'Foo'`), never a silent `None`.",
+        "Messages name a module by the short name scripts use (`machine`, `time`, `os`,",
+        "`socket`, ...); `from umachine import CAN` says `umachine.CAN`.",
+        "",
+        "## Modules",
+        "",
+        *_module_rows(),
+        "",
+        "`__main__` and `builtins` are the language's own (see [The board's language]"
+        "(board-language.md)); the tables below cover the rest.",
+        "",
+        "## Names, module by module",
+        "",
+        "| where | firmware source | simulated | not simulated |",
+        "|---|---|---|---|",
+    ]
+    for s in sections:
+        done = sum(1 for r in s.rows if r.simulated_on == r.boards and not r.stub)
+        counts = ("not checked", "") if s.note == UNCHECKED else (done, len(s.rows) - done)
+        out.append(
+            f"| [`{s.title}`](#{_anchor(s.title)}) | `{s.table.source.split()[0]}` | {counts[0]} "
+            f"| {counts[1]} |"
+        )
+    for s in sections:
+        owner = owner_boards(s.table)
+        where = "" if owner == ALL_BOARDS else f" On {_boards(owner)} only."
+        out += ["", f"### {s.title}", "", f"From `{s.table.source}`.{where}"]
+        if s.note == UNCHECKED:
+            out += ["", f"Not checked: {UNCHECKED}. The firmware's names:"]
+            out += ["", ", ".join(f"`{r.name}`" for r in s.rows) + "."]
+            continue
+        if s.note:
+            out += ["", f"The {s.note.replace(' not simulated', '')} is not simulated."]
+        full = [_name(r, owner) for r in s.rows if r.simulated_on == r.boards and not r.stub]
+        stub = [_name(r, owner) for r in s.rows if r.stub]
+        partial = [
+            f"`{r.name}` (on {_boards(r.simulated_on)}; not on "
+            f"{_boards(tuple(b for b in r.boards if b not in r.simulated_on))})"
+            for r in s.rows
+            if r.simulated_on and r.simulated_on != r.boards and not r.stub
+        ]
+        missing = [_name(r, owner) for r in s.rows if not r.simulated_on]
+        for label, names in (
+            ("Simulated", full),
+            ("Simulated on some boards", partial),
+            ("Not simulated", missing),
+            ("Present, but creating one raises `NotSimulatedError`", stub),
+        ):
+            if names:
+                out += ["", f"**{label}:** " + ", ".join(names) + "."]
+    return "\n".join(out) + "\n"
+
+
+def _anchor(title: str) -> str:
+    # MkDocs' toc slug: lower case, dots and other punctuation dropped
+    return "".join(c for c in title.lower() if c.isalnum() or c in "-_")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    text = render(survey())
+    if args:
+        Path(args[0]).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
