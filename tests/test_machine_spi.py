@@ -264,3 +264,14 @@ def test_sigrok_spi_decoder_reads_the_same_bytes_in_every_mode(
     assert mosi == ["9F", "01", "80", "3C"]
     assert miso == ["FF", "EF", "40", "18"]
     assert bytes(buf) == b"\xff\xef\x40\x18"
+
+
+def test_spi_bus_levels_false_keeps_transfers_and_time_without_edges(board, SPI, flash):
+    board.bus_levels = False
+    spi = SPI(0)
+    t0 = board.now
+    assert spi.read(2, write=0x9F) == b"\xff\xef"
+    assert board.now - t0 == board.costs.machine_call + 2 * (8 * 1000 + 1000)
+    board.world.run(until="1ms")
+    assert len(board.trace("P10", start="100us").edges()) == 0
+    assert len(board.spi_transfers()) == 1

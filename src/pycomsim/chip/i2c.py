@@ -36,29 +36,35 @@ Setter = Callable[[int], None]
 
 class _Cycle:
     """One call's bus activity from `t`: the master's SDA/SCL levels and the devices' SDA drivers,
-    kept as (time, what, level) and handed to the kernel at the end."""
+    kept as (time, order, what, level) and handed to the kernel at the end. A level that does not
+    change is not kept."""
 
     def __init__(self, t: int) -> None:
         self.t = t
         self.scl = 1  # the level the master leaves SCL at (idle: released)
         self.edges: list[tuple[int, int, object, int]] = []  # (t, order, target, level)
+        self.levels: dict[object, int] = {"sda": 1, "scl": 1}  # target -> its last level
         self.devices: dict[object, int] = {}  # device SDA driver -> its level (1: released)
         self.records: list[tuple[int, I2CTransfer]] = []
 
+    def _put(self, dt: int, target: object, level: int) -> None:
+        if self.levels.get(target, 1) != level:
+            self.levels[target] = level
+            self.edges.append((self.t + dt, len(self.edges), target, level))
+
     def sda(self, dt: int, level: int) -> None:
-        self.edges.append((self.t + dt, len(self.edges), "sda", level))
+        self._put(dt, "sda", level)
 
     def set_scl(self, dt: int, level: int) -> None:
         self.scl = level
-        self.edges.append((self.t + dt, len(self.edges), "scl", level))
+        self._put(dt, "scl", level)
 
     def dev(self, dt: int, levels: dict[object, int]) -> None:
         """Device drivers to new levels (every other driving device lets go)."""
         for driver in set(self.devices) | set(levels):
             level = levels.get(driver, 1)
-            if self.devices.get(driver, 1) != level:
-                self.edges.append((self.t + dt, len(self.edges), driver, level))
             self.devices[driver] = level
+            self._put(dt, driver, level)
 
 
 class _HardwareTiming:
@@ -343,24 +349,31 @@ class I2CController:
             kernel.schedule(t, self._record, (gen, recorder, name, transfer))
         if not getattr(board, "bus_levels", True) or self.sda_pin is None or self.scl_pin is None:
             return
-        c.edges.sort(key=lambda e: (e[0], e[1]))
-        for t, _order, target, level in c.edges:
-            kernel.schedule(t, self._level, (gen, target, level))
+        # one kernel event per instant, all queued now: they come before the caller's own wake-up at
+        # the end of the call, so a run that stops when the board is idle has played every level
+        edges = sorted(c.edges, key=lambda e: (e[0], e[1]))
+        start = 0
+        for i in range(1, len(edges) + 1):
+            if i == len(edges) or edges[i][0] != edges[start][0]:
+                kernel.schedule(edges[start][0], self._step, (gen, edges[start:i]))
+                start = i
 
     def _record(self, arg: tuple) -> None:
         _gen, recorder, name, transfer = arg  # what happened is logged even if a reset followed
         recorder.event(self.board.kernel.now, name, "i2c", transfer)
 
-    def _level(self, arg: tuple) -> None:
-        gen, target, level = arg
+    def _step(self, arg: tuple) -> None:
+        """Play the levels of one instant."""
+        gen, edges = arg
         if gen != self._gen:
             return
         t = self.board.kernel.now
-        if target == "sda" or target == "scl":
-            self._master_level(target, level, t)
-        else:
-            self._touched.add(target)
-            i2c_bus.drive_line(target, level, t)  # a device's SDA: open drain
+        for _t, _order, target, level in edges:
+            if target == "sda" or target == "scl":
+                self._master_level(target, level, t)
+            else:
+                self._touched.add(target)
+                i2c_bus.drive_line(target, level, t)  # a device's SDA: open drain
 
     def _master_level(self, line: str, level: int, t: int) -> None:
         if self._signals is not None:

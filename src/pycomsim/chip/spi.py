@@ -142,50 +142,56 @@ class SpiController:
         board = self.board
         if not getattr(board, "bus_levels", True) or self.pins[CLK] is None:
             return end
-        kernel = board.kernel
-        gen = self._gen
         cpol, cpha = self.polarity, self.phase
         order = range(8) if self.lsb_first else range(7, -1, -1)
         cursor = t
-        levels = {"mosi": None, **{d: None for d in answers}}
+        edges: list[tuple[int, int, object, int | None]] = []
+        levels: dict[object, int | None] = {"sck": cpol, "mosi": None}
 
-        def put(when: int, target: object, level: int) -> None:
-            if levels.get(target) != level:
+        def put(when: int, target: object, level: int | None) -> None:
+            if levels.get(target, -1) != level:
                 levels[target] = level
-                kernel.schedule(when, self._level, (gen, target, level))
+                edges.append((when, len(edges), target, level))
 
         for w in range(nwords):
             for k in range(word):
                 i = w * word + k
                 out = mosi[i] if i < n else 0
                 for b in order:
-                    if cpha == 0:
-                        put(cursor, "mosi", (out >> b) & 1)
-                        for d, v in answers.items():
-                            put(cursor, d, (v[i] >> b) & 1 if i < n else 1)
-                        kernel.schedule(cursor + h, self._level, (gen, "sck", 1 - cpol))
-                        kernel.schedule(cursor + p, self._level, (gen, "sck", cpol))
-                    else:
-                        kernel.schedule(cursor, self._level, (gen, "sck", 1 - cpol))
-                        put(cursor, "mosi", (out >> b) & 1)
-                        for d, v in answers.items():
-                            put(cursor, d, (v[i] >> b) & 1 if i < n else 1)
-                        kernel.schedule(cursor + h, self._level, (gen, "sck", cpol))
+                    lead, trail = (cursor + h, cursor + p) if cpha == 0 else (cursor, cursor + h)
+                    if cpha:
+                        put(lead, "sck", 1 - cpol)  # phase 1: data changes on the leading edge
+                    put(cursor, "mosi", (out >> b) & 1)
+                    for d, v in answers.items():
+                        put(cursor, d, (v[i] >> b) & 1 if i < n else 1)
+                    if not cpha:
+                        put(lead, "sck", 1 - cpol)  # phase 0: sampled on the leading edge
+                    put(trail, "sck", cpol)
                     cursor += p
             cursor += WORD_GAP_NS
         for d in answers:
-            kernel.schedule(end, self._level, (gen, d, None))  # the device lets MISO go
+            put(end, d, None)  # the device lets MISO go
+        # one kernel event per instant, queued now (before the caller's wake-up at `end`)
+        edges.sort(key=lambda e: (e[0], e[1]))
+        kernel = board.kernel
+        gen = self._gen
+        first = 0
+        for j in range(1, len(edges) + 1):
+            if j == len(edges) or edges[j][0] != edges[first][0]:
+                kernel.schedule(edges[first][0], self._step, (gen, edges[first:j]))
+                first = j
         return end
 
-    def _level(self, arg: tuple) -> None:
-        gen, target, level = arg
+    def _step(self, arg: tuple) -> None:
+        gen, edges = arg
         if gen != self._gen:
             return
         t = self.board.kernel.now
-        if target == "sck":
-            self.clk.set(level, t)
-        elif target == "mosi":
-            self.mosi.set(level, t)
-        else:
-            self._touched.add(target)
-            spi_bus.drive_line(target, level, t)  # a device's MISO
+        for _t, _order, target, level in edges:
+            if target == "sck":
+                self.clk.set(level, t)
+            elif target == "mosi":
+                self.mosi.set(level, t)
+            else:
+                self._touched.add(target)
+                spi_bus.drive_line(target, level, t)  # a device's MISO

@@ -12,7 +12,9 @@ from pathlib import Path
 from . import (
     dht,  # noqa: F401 - dht11, dht22
     ds18b20,  # noqa: F401
+    eeprom24,  # noqa: F401 - eeprom-24lc256, eeprom-24lc32
     hcsr04,  # noqa: F401 - hcsr04
+    spi_flash,  # noqa: F401 - w25q32
 )
 from .part_catalogue import part_kinds
 from .shields import kinds  # noqa: F401 - pysense, pysense2, pytrack, pytrack2
