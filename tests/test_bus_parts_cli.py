@@ -30,3 +30,21 @@ def test_cli_parts_eeprom_and_flash_answer_a_script(tmp_path, capsys):
     assert main(argv) == 0
     out, _err = capsys.readouterr()
     assert out == "b'hi'\nb'\\xef@\\x16'\n"
+
+
+def test_cli_no_bus_levels_keeps_the_transfers_without_edges(tmp_path, capsys):
+    import json
+
+    (tmp_path / "scan.py").write_text("from machine import I2C\nprint(I2C(0).scan())\n")
+    edges = {}
+    for flag in ([], ["--no-bus-levels"]):
+        argv = ["run", str(tmp_path / "scan.py"), "--no-expansion", "--json", *flag]
+        argv += ["--part", "eeprom-24lc256@P9,P10"]
+        assert main(argv) == 0
+        out, err = capsys.readouterr()
+        assert out == "[80]\n"
+        data = json.loads(err.strip().splitlines()[-1])
+        assert data["buses"]["i2c"]["transfers"] == 113
+        edges[bool(flag)] = data["edges"].get("P10", 0)
+    assert edges[False] > 113 * 18  # every probe's 10 clocks
+    assert edges[True] <= 2  # only the pads' configuration

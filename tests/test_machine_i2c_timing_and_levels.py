@@ -65,6 +65,12 @@ def test_i2c_scan_time_hardware_bus_is_one_probe_per_address(board):
     assert duration(board, i2c.scan) == CALL + probes * (CMD + 11 * 10 * US)
 
 
+def test_i2c_scan_after_deinit_fails_each_probe_at_once(board):
+    i2c = board.machine.I2C(0)
+    i2c.deinit()
+    assert duration(board, i2c.scan) == CALL  # i2c_master_cmd_begin: no driver, ESP_FAIL
+
+
 def test_i2c_nack_ends_the_transfer_early(board):
     i2c = board.machine.I2C(0)
 

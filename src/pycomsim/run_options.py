@@ -87,6 +87,12 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
         help="put a Pycom shield on the board: pysense, pysense2, pytrack, pytrack2 (same as --part NAME)",
     )
     run.add_argument(
+        "--no-bus-levels",
+        action="store_true",
+        help="I2C and SPI transfers keep their timing and events but put no edges on the pins "
+        "(faster; the VCD then shows no bus waveform)",
+    )
+    run.add_argument(
         "--strict",
         action="store_true",
         help="turn every electrical fault into an exception in the script",
@@ -214,12 +220,20 @@ def _setup_scenario(args: argparse.Namespace) -> tuple[World, list[Board]]:
         pad = world.resolve_pad(ref)
         _button(world.boards[pad.board_name], pad.name, args.no_bounce).press(at=at, hold=hold)
     add_cli_parts(args, list(scenario.boards.values()))
+    _bus_levels(args, list(scenario.boards.values()))
     if args.until is None and scenario.until is not None:
         args.until = scenario.until
     if args.host_python:
         for board in scenario.boards.values():
             board.host_python = True
     return world, list(scenario.boards.values())
+
+
+def _bus_levels(args: argparse.Namespace, boards: list[Board]) -> None:
+    """--no-bus-levels: transfers without their waveform (chip/i2c.py, chip/spi.py)."""
+    if getattr(args, "no_bus_levels", False):
+        for board in boards:
+            board.bus_levels = False
 
 
 def _cpu(value: str | None) -> Any:
@@ -273,6 +287,7 @@ def _setup(args: argparse.Namespace) -> tuple[World, list[Board]]:
         pin, at, hold = _parse_press(spec)
         _button(board, pin, args.no_bounce).press(at=at, hold=hold)  # P10: the expansion button
     add_cli_parts(args, [board])
+    _bus_levels(args, [board])
     board.load(script)
     return board.world, [board]
 

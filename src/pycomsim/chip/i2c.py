@@ -10,8 +10,8 @@ each). Bus 2 is `machine_i2c.c`'s software master: the firmware toggles the pads
 
 Who answers is decided from the devices on the nets (`sim/i2c_bus.py`) when the call is made; the
 levels (master SDA/SCL and each device's SDA driver) are then played as kernel events at their times, so
-the trace, the VCD and sigrok's `i2c` decoder see the real waveform. `levels=False` on the controller
-(`board.bus_levels = False`) skips the waveform; transfers, timing and the event log stay the same.
+the trace, the VCD and sigrok's `i2c` decoder see the real waveform. `board.bus_levels = False`
+(`pycomsim run --no-bus-levels`) skips the waveform; transfers, timing and the event log stay the same.
 Each transfer is recorded as an event of kind 'i2c' whose detail is an `I2CTransfer`.
 """
 

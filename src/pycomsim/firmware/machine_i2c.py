@@ -140,9 +140,9 @@ def make_i2c_class(board: Board) -> type:
             hw = self._hw
             start = board.now if t is None else t
             if self._id < SOFTWARE_BUS:
-                start += CMD_BEGIN_NS
                 if not hw.ready:
-                    return False, b"", start  # no driver installed: ESP_FAIL
+                    return False, b"", start  # no driver installed: ESP_FAIL at once
+                start += CMD_BEGIN_NS
             elif hw.timing is None:
                 return False, b"", start
             return hw.run(start, steps)
