@@ -6,13 +6,12 @@ and over the portable methods that speak only the pad contract (firmware/pin.py)
 on one and not the other fails here.
 """
 
-import os
-import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from child_processes import TrackedPopen, kill_leftovers
 
 from pycomsim import Board
 
@@ -38,37 +37,13 @@ def Pin(board):  # noqa: N802 - named as scripts name it
     return board.machine.Pin
 
 
-class _TrackedPopen(subprocess.Popen):
-    """subprocess.Popen that remembers what it started, for `no_orphan_processes`."""
-
-    started: list[subprocess.Popen] = []
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _TrackedPopen.started.append(self)
-
-
 @pytest.fixture(autouse=True)
 def no_orphan_processes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A test that fails while its `pycomsim` child still runs (a timeout, a failed assert before
     `communicate`) would leave that child spinning on the shared cores for the rest of the suite.
     Whatever a test (or its function-scoped fixtures) started and left running is killed, with its
     process group when it has one of its own."""
-    monkeypatch.setattr(subprocess, "Popen", _TrackedPopen)
-    _TrackedPopen.started = []
+    monkeypatch.setattr(subprocess, "Popen", TrackedPopen)
+    TrackedPopen.started = []
     yield
-    kill_leftovers(_TrackedPopen.started)
-
-
-def kill_leftovers(started: list[subprocess.Popen]) -> None:
-    """Kill (and reap) each process in `started` that still runs."""
-    for proc in started:
-        if proc.poll() is None:
-            try:
-                if os.getpgid(proc.pid) == proc.pid:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                else:
-                    proc.kill()
-            except ProcessLookupError:
-                pass
-            proc.wait()
+    kill_leftovers(TrackedPopen.started)

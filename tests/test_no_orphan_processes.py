@@ -2,8 +2,9 @@
 
 import subprocess
 import sys
+import time
 
-from conftest import _TrackedPopen, kill_leftovers
+from child_processes import TrackedPopen, kill_leftovers
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 
@@ -11,7 +12,7 @@ SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 def test_popen_in_a_test_is_tracked():
     proc = subprocess.Popen(SLEEPER)
     try:
-        assert proc in _TrackedPopen.started
+        assert proc in TrackedPopen.started
     finally:
         kill_leftovers([proc])
 
@@ -34,6 +35,9 @@ def test_a_child_with_its_own_session_is_killed_with_its_group():
     kill_leftovers([proc])
     proc.stdout.close()
     assert proc.returncode is not None
+    deadline = time.monotonic() + 5  # SIGKILL reaches the rest of the group asynchronously
+    while _alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert not _alive(grandchild)
 
 
