@@ -52,6 +52,16 @@ def parse(args: tuple, kwargs: dict[str, Any], allowed: tuple[Arg, ...]) -> list
     return out
 
 
+def get_buffer(obj: Any) -> bytes:
+    """``mp_get_buffer_raise(obj, MP_BUFFER_READ)``: bytes, bytearray, memoryview, array, str."""
+    if isinstance(obj, str):
+        return obj.encode()
+    try:
+        return bytes(memoryview(obj))
+    except TypeError:
+        raise TypeError("object with buffer protocol required") from None
+
+
 def get_float(obj: object) -> float:
     """`mp_obj_get_float`: ints, bools and floats pass, anything else is a TypeError."""
     if isinstance(obj, (int, float)):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import exc
 from ..chip.i2c import SOFTWARE_BUS, I2CController
-from .args import BOOL, INT, Arg, parse
+from .args import BOOL, INT, Arg, get_buffer, parse
 
 if TYPE_CHECKING:
     from ..board import Board
@@ -40,12 +40,7 @@ def send_buffer(obj: Any) -> bytes:
     """pyb_buf_get_for_send: an int is one byte, anything else must have the buffer protocol."""
     if isinstance(obj, int) and not isinstance(obj, bool):
         return bytes([obj & 0xFF])
-    if isinstance(obj, str):
-        return obj.encode()
-    try:
-        return bytes(memoryview(obj))
-    except TypeError:
-        raise TypeError("object with buffer protocol required") from None
+    return get_buffer(obj)
 
 
 def recv_buffer(obj: Any) -> memoryview:

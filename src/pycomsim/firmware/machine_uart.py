@@ -22,7 +22,7 @@ from .. import exc
 from ..chip.matrix import IN, PULL_UP, pin_config, pin_deassign
 from ..chip.uart import SIGNALS, TX_FIFO_LEN, UartHardware
 from ..sim.uart_frames import PARITY_EVEN, PARITY_ODD, STOP_1, STOP_1_5, STOP_2, UartFormat
-from .args import get_float
+from .args import get_buffer, get_float
 from .pin import _parse
 
 if TYPE_CHECKING:
@@ -40,16 +40,6 @@ _INIT_DEFAULTS = (9600, 8, None, None, _MISSING, 2, 4096)  # mach_uart_init_args
 
 def frame_time_us(baud: int) -> int:
     return (11 * 1_000_000) // baud  # MACHUART_FRAME_TIME_US
-
-
-def _buffer(obj: Any) -> bytes:
-    """mp_get_buffer_raise(MP_BUFFER_READ): str, bytes, bytearray, memoryview, array."""
-    if isinstance(obj, str):
-        return obj.encode()
-    try:
-        return bytes(memoryview(obj))
-    except TypeError:
-        raise TypeError("object with buffer protocol required") from None
 
 
 class ConsoleRouter:
@@ -258,7 +248,7 @@ def make_uart_class(board: Board) -> type:
             if not 1 <= len(args) <= 3:
                 raise exc.at_most(4, len(args) + 1) if args else exc.missing_args(1)
             board.advance(machine_call)
-            data = _buffer(args[0])
+            data = get_buffer(args[0])
             if len(args) == 2:
                 data = data[: exc.get_int(args[1]) & 0xFFFFFFFF]
             elif len(args) == 3:

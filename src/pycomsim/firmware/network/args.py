@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import exc
-from ..args import BOOL, INT, OBJ, parse
+from ..args import BOOL, INT, OBJ, get_buffer, parse
 from ..args import Arg as _Arg
 
 __all__ = ["BOOL", "INT", "NULL", "OBJ", "Arg", "get_buffer", "parse", "timeout_ms", "var_between"]
@@ -26,16 +26,6 @@ def Arg(  # noqa: N802 - reads like the firmware's table rows
     default: Any = NULL,
 ) -> _Arg:
     return _Arg(name, default, kind, required, kw_only)
-
-
-def get_buffer(obj: Any) -> bytes:
-    """``mp_get_buffer_raise(obj, MP_BUFFER_READ)``: bytes, bytearray, memoryview, array, str."""
-    if isinstance(obj, str):
-        return obj.encode()
-    try:
-        return bytes(memoryview(obj))
-    except TypeError:
-        raise TypeError("object with buffer protocol required") from None
 
 
 def var_between(args: tuple, lo: int, hi: int) -> None:
