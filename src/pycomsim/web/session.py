@@ -120,10 +120,11 @@ class LiveSession:
         # wait for the current slice, unless board code holds the thread without taking virtual
         # time (a zero-time loop): then it never ends, and leaving is all there is. Such code
         # touches no trace, so the outputs can still be written; the thread is a daemon.
-        waited = 0.0
-        while thread.is_alive() and waited < STOP_WAIT_S and self.held_for() < HELD_S:
+        # a deadline on the clock, not a count of joins: a thread spinning in board code keeps the
+        # GIL for whole switch intervals, so each 20 ms join can take much longer than 20 ms
+        deadline = time.monotonic() + STOP_WAIT_S
+        while thread.is_alive() and time.monotonic() < deadline and self.held_for() < HELD_S:
             thread.join(timeout=0.02)
-            waited += 0.02
         with self._outputs_lock:
             self._written_up_to = None  # from here on the caller finishes the outputs
         if thread.is_alive():
